@@ -1,0 +1,62 @@
+# kbsite: `make run` serves the site on seed data, `make test` runs the whole suite.
+# Every set-up step lives here, so a fresh machine with only Python needs nothing else.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed-stamp
+
+# Development values, set explicitly; production sets its own in the environment.
+DEV_ENV := DEBUG=1 SECRET_KEY=dev-only-not-secret ALLOWED_HOSTS=127.0.0.1,localhost
+TEST_ENV := SECRET_KEY=test-only-not-secret ALLOWED_HOSTS=127.0.0.1,localhost,testserver
+
+.PHONY: run test lint format install migrate chromium bench-import bench-pages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the dependency list changes: later runs stay fast.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+install: $(STAMP)
+
+migrate: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput -v0
+
+run: migrate
+	$(DEV_ENV) $(BIN)/python manage.py import_threads fixtures/threads --if-empty
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Browser tests drive Debian's Chromium; install it when missing and we may (root + apt).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: browser tests will be skipped"; fi; }
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: install chromium lint
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run -v1
+	$(TEST_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench-import: migrate
+	$(DEV_ENV) $(BIN)/python bench/bench_import.py $(BENCH_ARGS)
+
+bench-pages: migrate
+	$(DEV_ENV) $(BIN)/python bench/bench_pages.py $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,105 @@
+"""Doctors and their answers to questions."""
+
+from django.db import models
+from django.urls import reverse
+
+
+class Doctor(models.Model):
+    """One real doctor, matched across every thread they answered."""
+
+    identity_key = models.CharField(
+        max_length=400,
+        editable=False,
+        help_text="Normalised name and place; how imports recognise the same doctor.",
+    )
+    name = models.CharField(max_length=200)
+    credentials = models.CharField(max_length=100, blank=True, help_text="MD, FACS, DDS...")
+    place = models.CharField(max_length=200, blank=True)
+    specialty = models.CharField(max_length=200, blank=True)
+    rating = models.DecimalField(max_digits=2, decimal_places=1, null=True, blank=True)
+    review_count = models.PositiveIntegerField(null=True, blank=True)
+    slug = models.SlugField(max_length=220)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            # One row per real doctor: imports look doctors up by this key.
+            models.UniqueConstraint(fields=["identity_key"], name="doctor_unique_identity"),
+            # Doctor pages are found by slug.
+            models.UniqueConstraint(fields=["slug"], name="doctor_unique_slug"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+    def get_absolute_url(self):
+        return reverse("answers:doctor_detail", args=[self.slug])
+
+
+class AnswerQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Answer.Status.PUBLISHED)
+
+    def in_display_order(self):
+        return self.order_by("-is_featured", "sort_order", "position")
+
+
+class Answer(models.Model):
+    """One doctor's answer on a thread, at its position on the source page."""
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "published"
+        HIDDEN = "hidden", "hidden"
+
+    question = models.ForeignKey(
+        "questions.Question", on_delete=models.CASCADE, related_name="answers"
+    )
+    doctor = models.ForeignKey(
+        Doctor, null=True, blank=True, on_delete=models.SET_NULL, related_name="answers"
+    )
+    position = models.PositiveSmallIntegerField(
+        help_text="Order on the source page, from 1; how re-imports find this answer."
+    )
+    sort_order = models.SmallIntegerField(
+        default=0,
+        help_text="Staff re-ordering: lower shows first; equal values keep the page order.",
+    )
+    headline = models.CharField(max_length=500, blank=True)
+    body = models.TextField()
+    # A byline with no name does not make a doctor; what it did say is kept here.
+    byline_place = models.CharField(max_length=200, blank=True)
+    byline_specialty = models.CharField(max_length=200, blank=True)
+    byline_rating = models.DecimalField(max_digits=2, decimal_places=1, null=True, blank=True)
+    byline_review_count = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PUBLISHED, db_index=True
+    )
+    is_featured = models.BooleanField(
+        "featured", default=False, help_text="Featured answers show first on the thread."
+    )
+    edited_by_staff = models.BooleanField(
+        default=False,
+        help_text="Set when staff change this answer; imports then leave it as it is.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AnswerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["question_id", "position"]
+        constraints = [
+            # One answer per position: how a re-import finds the answer to update.
+            models.UniqueConstraint(
+                fields=["question", "position"], name="answer_unique_question_position"
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline or self.body[:80]
+
+    @property
+    def has_byline(self) -> bool:
+        return bool(self.doctor_id or self.byline_place or self.byline_specialty)

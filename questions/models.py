@@ -1,0 +1,234 @@
+"""Questions (one per scraped thread), their two tag facets, and import provenance."""
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.urls import reverse
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from questions.querysets import QuestionQuerySet
+
+
+class FacetTag(TagBase):
+    """A tag with a description for visitors and keywords for auto-tagging."""
+
+    description = models.TextField(
+        blank=True, help_text="Shown to visitors at the top of this tag's page."
+    )
+    keywords = models.TextField(
+        blank=True,
+        help_text=(
+            "One keyword or phrase per line. A thread whose title, question or answers "
+            "contain one of them gets this tag when it is imported or re-tagged."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def keyword_list(self) -> list[str]:
+        return [line.strip() for line in self.keywords.splitlines() if line.strip()]
+
+
+class TreatmentArea(FacetTag):
+    """Where on the body: cheeks, masseter, crow's feet, lips..."""
+
+    class Meta(FacetTag.Meta):
+        verbose_name = "treatment area"
+
+    def get_absolute_url(self):
+        return reverse("questions:area_detail", args=[self.slug])
+
+
+class Procedure(FacetTag):
+    """What was done: Botox, dermal filler, rhinoplasty... Visitors browse by this first."""
+
+    class Meta(FacetTag.Meta):
+        verbose_name = "procedure"
+
+    def get_absolute_url(self):
+        return reverse("questions:procedure_detail", args=[self.slug])
+
+
+class TaggedBase(TaggedItemBase):
+    # Auto-tagging replaces only the rows it made itself; rows that staff added by hand
+    # (auto=False, the default for anything saved through the admin) survive re-tagging
+    # and re-import.
+    auto = models.BooleanField(
+        default=False, help_text="Set by keyword auto-tagging rather than by staff."
+    )
+
+    class Meta:
+        abstract = True
+
+
+class TaggedArea(TaggedBase):
+    content_object = models.ForeignKey(
+        "Question", on_delete=models.CASCADE, related_name="tagged_areas"
+    )
+    tag = models.ForeignKey(TreatmentArea, on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="tagged_area_unique_question_tag"
+            )
+        ]
+
+
+class TaggedProcedure(TaggedBase):
+    content_object = models.ForeignKey(
+        "Question", on_delete=models.CASCADE, related_name="tagged_procedures"
+    )
+    tag = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="tagged_procedure_unique_question_tag"
+            )
+        ]
+
+
+class Question(models.Model):
+    """One patient question thread, as imported from one scraped page."""
+
+    source_key = models.CharField(
+        max_length=255,
+        help_text=(
+            "Stable identity of the source page: the hex id from the file name, or the "
+            "normalised title when the name has none. Re-imports update by this key."
+        ),
+    )
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(max_length=120, allow_unicode=False)
+    body = models.TextField("question text")
+    patient_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    patient_sex = models.CharField(max_length=40, blank=True)
+    patient_treatment = models.CharField(max_length=500, blank=True)
+    declared_answer_count = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="How many answers the source page said it had; it may show fewer.",
+    )
+    is_complete = models.BooleanField(
+        "complete",
+        default=True,
+        help_text="False when the source file was cut off before its end.",
+    )
+    # NULL, not "", when the file had none: exports must tell "absent" from "empty".
+    disclaimer = models.TextField(  # noqa: DJ001
+        null=True,
+        blank=True,
+        help_text="The disclaimer found in the file. Empty: the site's own is shown.",
+    )
+    # Denormalised count of published answers, kept by the services that change answers,
+    # so that lists sort by "most answered" without aggregating every answer.
+    answer_count = models.PositiveIntegerField(default=0, editable=False)
+
+    source_file = models.CharField(max_length=500, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    first_imported_at = models.DateTimeField(null=True, blank=True)
+    last_imported_at = models.DateTimeField(null=True, blank=True)
+
+    is_published = models.BooleanField(
+        "published", default=True, help_text="Unpublished threads appear nowhere public."
+    )
+    search_vector = SearchVectorField(null=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    areas = TaggableManager(
+        through=TaggedArea, blank=True, related_name="questions", verbose_name="treatment areas"
+    )
+    procedures = TaggableManager(
+        through=TaggedProcedure, blank=True, related_name="questions", verbose_name="procedures"
+    )
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # What makes a re-import update a thread instead of duplicating it.
+            models.UniqueConstraint(fields=["source_key"], name="question_unique_source_key"),
+        ]
+        indexes = [
+            # Full-text search (QuestionQuerySet.search).
+            GinIndex(fields=["search_vector"], name="question_search_vector_gin"),
+            # The public list: published threads, newest first.
+            models.Index(
+                fields=["-created_at", "-id"],
+                name="question_published_newest",
+                condition=models.Q(is_published=True),
+            ),
+            # The public list sorted by "most answered".
+            models.Index(
+                fields=["-answer_count", "-created_at"],
+                name="question_published_answered",
+                condition=models.Q(is_published=True),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("questions:detail", args=[self.pk, self.slug])
+
+
+class ImportRun(models.Model):
+    """One run of `import_threads`: what was asked and what it did."""
+
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    arguments = models.JSONField(default=list, blank=True)
+    dry_run = models.BooleanField(default=False)
+    files_total = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    duration = models.FloatField("duration (s)", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self):
+        return f"Import #{self.pk} at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ImportRecord(models.Model):
+    """What one import run did with one file."""
+
+    class Outcome(models.TextChoices):
+        CREATED = "created", "created"
+        UPDATED = "updated", "updated"
+        UNCHANGED = "unchanged", "unchanged"
+        FAILED = "failed", "failed"
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="records")
+    path = models.CharField(max_length=1000)
+    content_hash = models.CharField(max_length=64, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    line = models.PositiveIntegerField(null=True, blank=True)
+    message = models.TextField(blank=True)
+    question = models.ForeignKey(
+        Question,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="import_records",
+    )
+
+    class Meta:
+        ordering = ["run_id", "id"]
+        indexes = [
+            # Admin: filter a run's records by outcome.
+            models.Index(fields=["run", "outcome"], name="importrecord_run_outcome"),
+        ]
+
+    def __str__(self):
+        return f"{self.path}: {self.outcome}"
