@@ -1,0 +1,54 @@
+"""Write-side services for questions that several callers share (import, admin, commands).
+
+Each takes keyword-only arguments and works in a fixed number of queries, whatever the
+number of questions, so bulk admin actions and imports stay cheap.
+"""
+
+from collections.abc import Iterable
+
+from django.db import connection
+
+from answers.models import Answer
+
+# Weights: title A, treatment areas and procedures B, question text C, published answers D.
+# Hidden answers and unpublished threads must never be findable, so only published answers
+# feed the vector.
+_SEARCH_VECTOR_SQL = """
+UPDATE questions_question AS q SET search_vector =
+    setweight(to_tsvector('english', q.title), 'A')
+    || setweight(to_tsvector('english', coalesce((
+        SELECT string_agg(t.name, ' ') FROM questions_taggedarea ta
+        JOIN questions_treatmentarea t ON t.id = ta.tag_id WHERE ta.content_object_id = q.id
+    ), '') || ' ' || coalesce((
+        SELECT string_agg(p.name, ' ') FROM questions_taggedprocedure tp
+        JOIN questions_procedure p ON p.id = tp.tag_id WHERE tp.content_object_id = q.id
+    ), '')), 'B')
+    || setweight(to_tsvector('english', q.body), 'C')
+    || setweight(to_tsvector('english', coalesce((
+        SELECT string_agg(a.headline || ' ' || a.body, ' ') FROM answers_answer a
+        WHERE a.question_id = q.id AND a.status = %(published)s
+    ), '')), 'D')
+WHERE q.id = ANY(%(ids)s)
+"""
+
+_ANSWER_COUNT_SQL = """
+UPDATE questions_question AS q SET answer_count = (
+    SELECT count(*) FROM answers_answer a
+    WHERE a.question_id = q.id AND a.status = %(published)s
+)
+WHERE q.id = ANY(%(ids)s)
+"""
+
+
+def question_refresh_derived(*, question_ids: Iterable[int]) -> None:
+    """Recompute the published-answer count and the search vector of these questions.
+
+    Call after anything that changes a thread's text, tags or visible answers.
+    """
+    ids = list(question_ids)
+    if not ids:
+        return
+    params = {"ids": ids, "published": Answer.Status.PUBLISHED}
+    with connection.cursor() as cursor:
+        cursor.execute(_ANSWER_COUNT_SQL, params)
+        cursor.execute(_SEARCH_VECTOR_SQL, params)
