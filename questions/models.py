@@ -133,6 +133,13 @@ class Question(models.Model):
     first_imported_at = models.DateTimeField(null=True, blank=True)
     last_imported_at = models.DateTimeField(null=True, blank=True)
 
+    edited_by_staff = models.BooleanField(
+        default=False,
+        help_text=(
+            "Set when staff change this thread's text; imports then keep the title, "
+            "question and details as staff left them (new answers are still added)."
+        ),
+    )
     is_published = models.BooleanField(
         "published", default=True, help_text="Unpublished threads appear nowhere public."
     )

@@ -1,0 +1,90 @@
+"""Export threads as JSON Lines: our backup and interchange format.
+
+One thread per line, ordered by source key, with sorted keys and lists, so that the
+same database always gives the same bytes and `import_threads` restores it exactly.
+"""
+
+import json
+from collections.abc import Iterator
+
+from django.db.models import Prefetch
+
+from answers.models import Answer
+from questions.models import Question
+
+EXPORT_CHUNK = 500
+
+
+def _doctor(answer: Answer) -> dict | None:
+    if answer.doctor is not None:
+        d = answer.doctor
+        name, credentials, place, specialty = d.name, d.credentials, d.place, d.specialty
+        rating, review_count = d.rating, d.review_count
+    elif answer.byline_place or answer.byline_specialty or answer.byline_rating is not None:
+        name, credentials = None, ""
+        place, specialty = answer.byline_place, answer.byline_specialty
+        rating, review_count = answer.byline_rating, answer.byline_review_count
+    else:
+        return None
+    return {
+        "name": name,
+        "credentials": credentials or None,
+        "place": place or None,
+        "specialty": specialty or None,
+        "rating": float(rating) if rating is not None else None,
+        "review_count": review_count,
+    }
+
+
+def thread_as_dict(question: Question) -> dict:
+    return {
+        "source_key": question.source_key,
+        "source_file": question.source_file,
+        "title": question.title,
+        "body": question.body,
+        "details": {
+            "age": question.patient_age,
+            "sex": question.patient_sex or None,
+            "treatment": question.patient_treatment or None,
+        },
+        "declared_answer_count": question.declared_answer_count,
+        "complete": question.is_complete,
+        "disclaimer": question.disclaimer,
+        "published": question.is_published,
+        "areas": sorted(t.tag.slug for t in question.tagged_areas.all()),
+        "procedures": sorted(t.tag.slug for t in question.tagged_procedures.all()),
+        "answers": [
+            {
+                "position": a.position,
+                "headline": a.headline or None,
+                "body": a.body,
+                "status": a.status,
+                "featured": a.is_featured,
+                "sort_order": a.sort_order,
+                "edited_by_staff": a.edited_by_staff,
+                "doctor": _doctor(a),
+            }
+            for a in question.answers.all()
+        ],
+    }
+
+
+def threads_export(*, area: str | None = None) -> Iterator[str]:
+    """Yield one JSON line per thread (published or not: this is a backup)."""
+    queryset = Question.objects.order_by("source_key").prefetch_related(
+        Prefetch(
+            "answers",
+            queryset=Answer.objects.select_related("doctor").order_by("position"),
+        ),
+        Prefetch("tagged_areas", queryset=_tag_rows("tagged_areas")),
+        Prefetch("tagged_procedures", queryset=_tag_rows("tagged_procedures")),
+    )
+    if area:
+        queryset = queryset.filter(tagged_areas__tag__slug=area)
+    for question in queryset.iterator(chunk_size=EXPORT_CHUNK):
+        yield json.dumps(thread_as_dict(question), ensure_ascii=False, sort_keys=True)
+
+
+def _tag_rows(relation: str):
+    model = Question._meta.get_field(relation).related_model
+    return model.objects.select_related("tag")

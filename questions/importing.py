@@ -1,0 +1,935 @@
+"""Import scraped thread files, and our own JSON Lines exports, into the knowledge base.
+
+`threads_import` is the service behind `manage.py import_threads`. How it stays correct:
+
+- Idempotent. A thread is found by its source key (the hex page id in a scraper's file
+  name, else the normalised title); a file whose content hash matches the stored one is
+  reported unchanged before it is even parsed. A changed file updates its thread in place:
+  new answers are added, changed ones updated, and answers that staff edited or hid are
+  left exactly as staff left them.
+- All or nothing per file. Files are parsed first, outside any transaction, so a bad file
+  fails alone with `PATH:LINE: reason`. A batch is then written in one transaction; if
+  the database refuses it, the batch is retried one file at a time so that only the file
+  at fault fails.
+- One import at a time. A PostgreSQL advisory lock serialises runs, so two operators
+  importing the same files at once get no duplicates and no crash: the second run waits,
+  then finds the files unchanged.
+
+How it stays fast: files are streamed in batches of BATCH_SIZE; each batch costs a fixed
+number of queries (bulk inserts and updates, one set-based refresh of counts and search
+vectors); doctors and the tagging keywords are cached for the whole run.
+"""
+
+import glob
+import hashlib
+import json
+import re
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from answers.models import Answer, Doctor
+from questions.models import (
+    ImportRecord,
+    ImportRun,
+    Procedure,
+    Question,
+    TaggedArea,
+    TaggedProcedure,
+    TreatmentArea,
+)
+from questions.parsing import ParseError, decode_thread_bytes, normalise_name, parse_thread
+from questions.services import question_refresh_derived
+from questions.tagging import KeywordIndex, questions_apply_auto_tags
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+BATCH_SIZE = 500
+SCRAPER_FILE_NAME = re.compile(r"^\d+_([0-9a-fA-F]{16})\.txt$")
+# Any constant works; it only has to be the same for every import process.
+IMPORT_LOCK_KEY = 7_346_217_001
+Outcome = ImportRecord.Outcome
+
+
+class ImportPathError(Exception):
+    """The paths given cannot be imported at all (a usage error, exit status 2)."""
+
+
+# --- What one file or JSON line holds, whatever its format ----------------------------
+
+
+@dataclass
+class DoctorData:
+    name: str | None
+    credentials: str = ""
+    place: str = ""
+    specialty: str = ""
+    rating: Decimal | None = None
+    review_count: int | None = None
+
+
+@dataclass
+class AnswerData:
+    position: int
+    headline: str
+    body: str
+    doctor: DoctorData | None
+    # Only our own exports carry curation state; scraped files never do.
+    status: str = Answer.Status.PUBLISHED
+    is_featured: bool = False
+    sort_order: int = 0
+    edited_by_staff: bool = False
+
+
+@dataclass
+class ThreadData:
+    source_key: str
+    source_file: str
+    content_hash: str
+    title: str
+    body: str
+    age: int | None = None
+    sex: str = ""
+    treatment: str = ""
+    declared_answer_count: int | None = None
+    complete: bool = True
+    disclaimer: str | None = None
+    answers: list[AnswerData] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    # None: tag automatically from the keywords. A list: exactly these tag slugs.
+    areas: list[str] | None = None
+    procedures: list[str] | None = None
+    # None: a scraped file, which says nothing about curation; keep what staff chose.
+    published: bool | None = None
+    # True for our own exports: they carry each answer's status, featuring and order.
+    curated: bool = False
+
+
+class ItemError(Exception):
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message, self.line = message, line
+
+
+@dataclass
+class Item:
+    """One unit of work: a text file, or one line of a JSON Lines file."""
+
+    path: str
+    source_file: str
+    data: bytes | None = None
+    error: ItemError | None = None
+    line: int | None = None  # the JSON line number, for .jsonl items
+    content_hash: str = ""
+    source_key: str = ""
+    thread: ThreadData | None = None
+
+
+@dataclass
+class ItemResult:
+    path: str
+    outcome: str
+    line: int | None = None
+    message: str = ""
+    question_id: int | None = None
+    content_hash: str = ""
+    warnings: list[str] = field(default_factory=list)
+    incomplete: bool = False
+
+
+@dataclass
+class ImportSummary:
+    run_id: int | None
+    total: int = 0
+    counts: Counter = field(default_factory=Counter)
+    incomplete: int = 0
+    kept_staff_answers: int = 0
+    duplicate_paths: int = 0
+    seconds: float = 0.0
+    failures: list[ItemResult] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.total / self.seconds if self.seconds else 0.0
+
+    def line(self, noun: str = "files") -> str:
+        c = self.counts
+        return (
+            f"{self.total:,} {noun}: {c[Outcome.CREATED]:,} created, "
+            f"{c[Outcome.UPDATED]:,} updated, {c[Outcome.UNCHANGED]:,} unchanged, "
+            f"{c[Outcome.FAILED]:,} failed in {self.seconds:.1f} s ({self.rate:,.0f} {noun}/s)"
+        )
+
+
+# --- Finding the files ----------------------------------------------------------------
+
+
+def discover_paths(paths: Iterable[str]) -> tuple[list[Path], int]:
+    """Expand files, directories (every *.txt below) and globs; return (paths, duplicates).
+
+    Raises ImportPathError for a path that does not exist or yields nothing to import.
+    """
+    found: list[Path] = []
+    seen: set[Path] = set()
+    duplicates = 0
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            # Not only regular files: a dangling link or an unreadable entry named *.txt
+            # is reported as a failed file rather than skipped without a word.
+            matches = sorted(p for p in path.rglob("*.txt") if not p.is_dir())
+            if not matches:
+                raise ImportPathError(f"{raw}: no .txt files in this directory")
+        elif path.exists() or path.is_symlink():
+            matches = [path]
+        elif glob.has_magic(raw):
+            matches = sorted(
+                Path(p)
+                for p in glob.glob(raw, recursive=True)
+                if p.endswith((".txt", ".jsonl")) and not Path(p).is_dir()
+            )
+            if not matches:
+                raise ImportPathError(f"{raw}: the pattern matches no .txt or .jsonl files")
+        else:
+            raise ImportPathError(f"{raw}: no such file or directory")
+        for match in matches:
+            key = match.absolute()
+            if key in seen:
+                duplicates += 1
+                continue
+            seen.add(key)
+            found.append(match)
+    if not found:
+        raise ImportPathError("nothing to import")
+    return found, duplicates
+
+
+def iter_items(paths: Iterable[Path]) -> Iterator[Item]:
+    """Read each file (or each line of a .jsonl file) once, in order, never all at once."""
+    for path in paths:
+        name = str(path)
+        try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES and path.suffix != ".jsonl":
+                raise ItemError(f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
+            if path.suffix == ".jsonl":
+                yield from _iter_jsonl(path)
+                continue
+            yield Item(path=name, source_file=path.name, data=path.read_bytes())
+        except ItemError as exc:
+            yield Item(path=name, source_file=path.name, error=exc)
+        except OSError as exc:
+            yield Item(
+                path=name, source_file=path.name, error=ItemError(f"cannot read: {exc.strerror}")
+            )
+
+
+def _iter_jsonl(path: Path) -> Iterator[Item]:
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if raw.strip():
+                yield Item(
+                    path=f"{path}:{number}",
+                    source_file=path.name,
+                    data=raw.rstrip(b"\r\n"),
+                    line=number,
+                )
+
+
+# --- Turning an item into ThreadData --------------------------------------------------
+
+
+def title_source_key(title: str) -> str:
+    """The source key of a file whose name carries no page id: its normalised title."""
+    title = re.sub(r"\s*\((photos?|pictures?|pics?)\)\s*$", "", title, flags=re.IGNORECASE)
+    return slugify(title)[:200] or "untitled"
+
+
+def _thread_from_text(item: Item) -> ThreadData:
+    try:
+        text = decode_thread_bytes(item.data)
+        parsed = parse_thread(text)
+    except ParseError as exc:
+        raise ItemError(exc.message, exc.line) from exc
+    match = SCRAPER_FILE_NAME.match(item.source_file)
+    source_key = match.group(1).lower() if match else title_source_key(parsed.title)
+    answers = [
+        AnswerData(
+            position=a.position,
+            headline=a.headline or "",
+            body=a.body,
+            doctor=DoctorData(**_doctor_fields(a.doctor)) if a.doctor else None,
+        )
+        for a in parsed.answers
+    ]
+    return ThreadData(
+        source_key=source_key,
+        source_file=item.source_file,
+        content_hash=item.content_hash,
+        title=parsed.title,
+        body=parsed.question,
+        age=parsed.age,
+        sex=parsed.sex,
+        treatment=parsed.treatment,
+        declared_answer_count=parsed.declared_answer_count,
+        complete=parsed.complete,
+        disclaimer=parsed.disclaimer,
+        answers=answers,
+        warnings=list(parsed.warnings),
+    )
+
+
+def _doctor_fields(block) -> dict:
+    return {
+        "name": block.name,
+        "credentials": block.credentials or "",
+        "place": block.place or "",
+        "specialty": block.specialty or "",
+        "rating": block.rating,
+        "review_count": block.review_count,
+    }
+
+
+def _thread_from_json(item: Item) -> ThreadData:
+    try:
+        obj = json.loads(item.data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ItemError(f"not a JSON object: {exc}") from exc
+    if not isinstance(obj, dict):
+        raise ItemError("not a JSON object")
+
+    def need(mapping, key, kind, where="thread"):
+        if key not in mapping:
+            raise ItemError(f"{where} has no '{key}'")
+        value = mapping[key]
+        if not isinstance(value, kind):
+            raise ItemError(f"{where} '{key}' has the wrong type")
+        return value
+
+    details = obj.get("details") or {}
+    answers = []
+    for index, raw in enumerate(need(obj, "answers", list), start=1):
+        where = f"answer {index}"
+        if not isinstance(raw, dict):
+            raise ItemError(f"{where} is not an object")
+        doctor = raw.get("doctor")
+        if doctor is not None:
+            if not isinstance(doctor, dict):
+                raise ItemError(f"{where} 'doctor' is not an object")
+            doctor = DoctorData(
+                name=doctor.get("name"),
+                credentials=doctor.get("credentials") or "",
+                place=doctor.get("place") or "",
+                specialty=doctor.get("specialty") or "",
+                rating=_decimal(doctor.get("rating"), where),
+                review_count=doctor.get("review_count"),
+            )
+        status = raw.get("status", Answer.Status.PUBLISHED)
+        if status not in Answer.Status.values:
+            raise ItemError(f"{where} has an unknown status {status!r}")
+        answers.append(
+            AnswerData(
+                position=need(raw, "position", int, where),
+                headline=raw.get("headline") or "",
+                body=need(raw, "body", str, where),
+                doctor=doctor,
+                status=status,
+                is_featured=bool(raw.get("featured", False)),
+                sort_order=int(raw.get("sort_order", 0)),
+                edited_by_staff=bool(raw.get("edited_by_staff", False)),
+            )
+        )
+    return ThreadData(
+        source_key=need(obj, "source_key", str),
+        source_file=obj.get("source_file") or item.source_file,
+        content_hash=item.content_hash,
+        title=need(obj, "title", str),
+        body=need(obj, "body", str),
+        age=details.get("age"),
+        sex=details.get("sex") or "",
+        treatment=details.get("treatment") or "",
+        declared_answer_count=obj.get("declared_answer_count"),
+        complete=bool(obj.get("complete", True)),
+        disclaimer=obj.get("disclaimer"),
+        answers=answers,
+        areas=list(obj.get("areas") or []),
+        procedures=list(obj.get("procedures") or []),
+        published=bool(obj.get("published", True)),
+        curated=True,
+    )
+
+
+def _decimal(value, where) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation as exc:
+        raise ItemError(f"{where} has a rating that is not a number") from exc
+
+
+def _source_key_without_parsing(item: Item) -> str:
+    """Cheap key for the unchanged check, so unchanged files are never parsed."""
+    if item.line is not None:
+        match = re.search(rb'"source_key"\s*:\s*"((?:[^"\\]|\\.)*)"', item.data)
+        return json.loads(b'"' + match.group(1) + b'"') if match else ""
+    match = SCRAPER_FILE_NAME.match(item.source_file)
+    if match:
+        return match.group(1).lower()
+    return ""  # title-keyed files are keyed after parsing
+
+
+# --- Storing --------------------------------------------------------------------------
+
+
+_FIELD_LIMITS = {"title": 500, "patient_sex": 40, "patient_treatment": 500}
+
+
+def _check_lengths(thread: ThreadData) -> None:
+    values = {
+        "title": thread.title,
+        "patient_sex": thread.sex,
+        "patient_treatment": thread.treatment,
+    }
+    for name, limit in _FIELD_LIMITS.items():
+        if len(values[name]) > limit:
+            raise ItemError(f"{name.replace('_', ' ')} is longer than {limit} characters", 1)
+    for answer in thread.answers:
+        if len(answer.headline) > 500:
+            raise ItemError(f"answer {answer.position}: headline longer than 500 characters")
+
+
+def _normal_place(place: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", place.casefold()))
+
+
+class DoctorDirectory:
+    """Every doctor's identity, cached for the run; finds or creates doctors in bulk."""
+
+    def __init__(self):
+        self.reload()
+
+    def reload(self) -> None:
+        self.by_key: dict[str, dict] = {}
+        self.key_by_id: dict[int, str] = {}
+        self.keys_by_name: dict[str, set[str]] = defaultdict(set)
+        self.slugs: set[str] = set()
+        for row in Doctor.objects.values(
+            "id",
+            "identity_key",
+            "slug",
+            "rating",
+            "review_count",
+            "credentials",
+            "place",
+            "specialty",
+        ):
+            self._remember(row)
+
+    def _remember(self, row: dict) -> None:
+        self.by_key[row["identity_key"]] = row
+        self.key_by_id[row["id"]] = row["identity_key"]
+        self.keys_by_name[row["identity_key"].split("|", 1)[0]].add(row["identity_key"])
+        self.slugs.add(row["slug"])
+
+    def identity(self, doctor: DoctorData) -> str:
+        name = normalise_name(doctor.name)
+        if doctor.place:
+            return f"{name}|{_normal_place(doctor.place)}"
+        # No place line: the same name elsewhere is the same doctor when there is just one.
+        known = self.keys_by_name.get(name, set())
+        return next(iter(known)) if len(known) == 1 else f"{name}|"
+
+    def _slug(self, doctor: DoctorData) -> str:
+        base = slugify(f"{doctor.name} {doctor.place}")[:200] or "doctor"
+        slug, n = base, 1
+        while slug in self.slugs:
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
+
+    def resolve(self, doctors: list[DoctorData]) -> dict[int, int]:
+        """Map id(DoctorData) -> Doctor.pk, creating and refreshing rows in bulk."""
+        created: dict[str, Doctor] = {}
+        refreshed: dict[int, Doctor] = {}
+        keys: dict[int, str] = {}
+        for doctor in doctors:
+            key = self.identity(doctor)
+            keys[id(doctor)] = key
+            row = self.by_key.get(key)
+            if row is None:
+                if key not in created:
+                    slug = self._slug(doctor)
+                    self.slugs.add(slug)
+                    created[key] = Doctor(
+                        identity_key=key,
+                        slug=slug,
+                        name=doctor.name[:200],
+                        credentials=doctor.credentials[:100],
+                        place=doctor.place[:200],
+                        specialty=doctor.specialty[:200],
+                        rating=doctor.rating,
+                        review_count=doctor.review_count,
+                    )
+                else:
+                    self._newer(created[key], doctor)
+            else:
+                target = refreshed.get(row["id"]) or Doctor(
+                    id=row["id"],
+                    **{
+                        k: row[k]
+                        for k in ("rating", "review_count", "credentials", "place", "specialty")
+                    },
+                )
+                if self._newer(target, doctor):
+                    refreshed[row["id"]] = target
+        if created:
+            Doctor.objects.bulk_create(created.values())
+            for doctor in created.values():
+                self._remember(self._row(doctor, doctor.identity_key, doctor.slug))
+        if refreshed:
+            Doctor.objects.bulk_update(
+                refreshed.values(),
+                ["rating", "review_count", "credentials", "place", "specialty", "updated_at"],
+            )
+            for doctor in refreshed.values():
+                self.by_key[self.key_by_id[doctor.id]].update(
+                    self._row(doctor, None, None, partial=True)
+                )
+        return {ident: self.by_key[key]["id"] for ident, key in keys.items()}
+
+    @staticmethod
+    def _row(doctor: Doctor, key, slug, partial=False) -> dict:
+        row = {
+            k: getattr(doctor, k)
+            for k in ("rating", "review_count", "credentials", "place", "specialty")
+        }
+        if not partial:
+            row.update(id=doctor.id, identity_key=key, slug=slug)
+        return row
+
+    @staticmethod
+    def _newer(target: Doctor, seen: DoctorData) -> bool:
+        """Fold a snapshot into `target`; review counts only grow, so larger is newer."""
+        changed = False
+        if seen.review_count is not None and (
+            target.review_count is None or seen.review_count > target.review_count
+        ):
+            target.review_count, target.rating = seen.review_count, seen.rating
+            changed = True
+        for name in ("credentials", "place", "specialty"):
+            if not getattr(target, name) and getattr(seen, name):
+                setattr(target, name, getattr(seen, name))
+                changed = True
+        if changed:
+            target.updated_at = timezone.now()
+        return changed
+
+
+class ThreadImporter:
+    """One import run. Use `threads_import`, which builds and drives it."""
+
+    def __init__(self, *, dry_run: bool, run: ImportRun | None):
+        self.dry_run = dry_run
+        self.run = run
+        self.keywords = KeywordIndex.load()
+        self.doctors = DoctorDirectory() if not dry_run else None
+        self.tag_ids = {
+            "areas": dict(TreatmentArea.objects.values_list("slug", "id")),
+            "procedures": dict(Procedure.objects.values_list("slug", "id")),
+        }
+
+    # Parsing happens outside transactions: a bad file fails here, alone.
+    def prepare(self, item: Item) -> ItemResult | None:
+        if item.error:
+            return ItemResult(item.path, Outcome.FAILED, item.error.line, item.error.message)
+        item.content_hash = hashlib.sha256(item.data).hexdigest()
+        try:
+            item.thread = (
+                _thread_from_json(item) if item.line is not None else _thread_from_text(item)
+            )
+            _check_lengths(item.thread)
+        except ItemError as exc:
+            return ItemResult(
+                item.path, Outcome.FAILED, exc.line, exc.message, None, item.content_hash
+            )
+        item.source_key = item.thread.source_key
+        return None
+
+    def process_batch(self, items: list[Item]) -> list[ItemResult]:
+        results: dict[int, ItemResult] = {}
+        for item in items:
+            if item.data is not None and not item.error:
+                item.content_hash = hashlib.sha256(item.data).hexdigest()
+                item.source_key = _source_key_without_parsing(item)
+        known = self._existing({item.source_key for item in items if item.source_key})
+        pending: list[tuple[int, Item]] = []
+        for index, item in enumerate(items):
+            row = known.get(item.source_key) if item.source_key else None
+            if row and not item.error and row["content_hash"] == item.content_hash:
+                results[index] = ItemResult(
+                    item.path, Outcome.UNCHANGED, None, "", row["id"], item.content_hash
+                )
+                continue
+            failure = self.prepare(item)
+            if failure:
+                results[index] = failure
+            else:
+                pending.append((index, item))
+        # Title-keyed files only learn their key once parsed.
+        late = {item.source_key for _, item in pending if item.source_key not in known}
+        known.update(self._existing(late))
+        still_pending = []
+        for index, item in pending:
+            row = known.get(item.source_key)
+            if row and row["content_hash"] == item.content_hash:
+                results[index] = ItemResult(
+                    item.path, Outcome.UNCHANGED, None, "", row["id"], item.content_hash
+                )
+            else:
+                still_pending.append((index, item))
+        if self.dry_run:
+            for index, item in still_pending:
+                row = known.get(item.source_key)
+                results[index] = self._result(
+                    item, Outcome.UPDATED if row else Outcome.CREATED, None
+                )
+        elif still_pending:
+            results.update(self._store_safely(still_pending, known))
+        ordered = [results[i] for i in range(len(items))]
+        if self.run:
+            self._record(ordered)
+        return ordered
+
+    def _existing(self, keys: set[str]) -> dict[str, dict]:
+        if not keys:
+            return {}
+        rows = Question.objects.filter(source_key__in=keys).values(
+            "id", "source_key", "content_hash", "edited_by_staff"
+        )
+        return {row["source_key"]: row for row in rows}
+
+    def _store_safely(self, pending, known) -> dict[int, ItemResult]:
+        try:
+            with transaction.atomic():
+                return self._store(pending, known)
+        except DatabaseError:
+            # The database refused something in this batch; find the file at fault by
+            # storing one file at a time, each in its own transaction.
+            self.doctors.reload()
+        results = {}
+        for index, item in pending:
+            try:
+                with transaction.atomic():
+                    known.update(self._existing({item.source_key}))
+                    results.update(self._store([(index, item)], known))
+            except DatabaseError as exc:
+                self.doctors.reload()
+                message = str(exc).strip().splitlines()[0]
+                results[index] = ItemResult(
+                    item.path,
+                    Outcome.FAILED,
+                    None,
+                    f"database refused it: {message}",
+                    None,
+                    item.content_hash,
+                )
+        return results
+
+    def _store(self, pending, known) -> dict[int, ItemResult]:
+        now = timezone.now()
+        # A page scraped twice in one batch: the later file wins, as it would in two runs.
+        latest: dict[str, tuple[int, Item]] = {}
+        superseded: list[tuple[int, Item]] = []
+        for index, item in pending:
+            if item.source_key in latest:
+                superseded.append(latest[item.source_key])
+            latest[item.source_key] = (index, item)
+        threads = [item.thread for _, item in latest.values()]
+
+        doctor_blocks = [a.doctor for t in threads for a in t.answers if a.doctor and a.doctor.name]
+        doctor_ids = self.doctors.resolve(doctor_blocks)
+
+        new_questions, updated = [], []
+        stored = Question.objects.in_bulk(
+            [known[i.source_key]["id"] for _, i in latest.values() if i.source_key in known]
+        )
+        for _, item in latest.values():
+            thread = item.thread
+            row = known.get(thread.source_key)
+            if row is None:
+                question = Question(source_key=thread.source_key, first_imported_at=now)
+                self._fill(question, thread, now, text=True)
+                new_questions.append(question)
+            else:
+                # Staff fixes to the thread's text stay; provenance still moves on.
+                question = stored[row["id"]]
+                self._fill(question, thread, now, text=not question.edited_by_staff)
+                updated.append(question)
+        Question.objects.bulk_create(new_questions)
+        if updated:
+            Question.objects.bulk_update(updated, _QUESTION_UPDATE_FIELDS)
+        by_key = {q.source_key: q for q in new_questions + updated}
+
+        kept = self._store_answers(threads, by_key, doctor_ids, {q.id for q in updated})
+        self._store_tags(threads, by_key, {q.id for q in new_questions})
+        question_refresh_derived(question_ids=[q.id for q in by_key.values()])
+
+        results = {}
+        new_keys = {q.source_key for q in new_questions}
+        for index, item in latest.values():
+            outcome = Outcome.CREATED if item.source_key in new_keys else Outcome.UPDATED
+            results[index] = self._result(item, outcome, by_key[item.source_key].id, kept)
+        for index, item in superseded:
+            results[index] = self._result(item, Outcome.UPDATED, by_key[item.source_key].id)
+            results[index].message = "superseded by a later file for the same page in this run"
+        # Later batches must see what this one stored.
+        for key, question in by_key.items():
+            known[key] = {
+                "id": question.id,
+                "source_key": key,
+                "content_hash": question.content_hash,
+                "edited_by_staff": question.edited_by_staff,
+            }
+        return results
+
+    @staticmethod
+    def _fill(question: Question, thread: ThreadData, now, *, text: bool) -> None:
+        if text:
+            question.title = thread.title
+            question.slug = slugify(thread.title)[:120].strip("-") or "question"
+            question.body = thread.body
+            question.patient_age = thread.age
+            question.patient_sex = thread.sex
+            question.patient_treatment = thread.treatment
+            question.disclaimer = thread.disclaimer
+        question.declared_answer_count = thread.declared_answer_count
+        question.is_complete = thread.complete
+        question.source_file = thread.source_file
+        question.content_hash = thread.content_hash
+        question.last_imported_at = now
+        if thread.published is not None:
+            question.is_published = thread.published
+
+    def _store_answers(self, threads, by_key, doctor_ids, updated_ids) -> dict[int, int]:
+        """Create and update answers; return {question id: answers kept for staff}."""
+        existing: dict[tuple[int, int], Answer] = {}
+        if updated_ids:
+            for answer in Answer.objects.filter(question_id__in=updated_ids):
+                existing[(answer.question_id, answer.position)] = answer
+        create, update, kept = [], [], Counter()
+        for thread in threads:
+            qid = by_key[thread.source_key].id
+            for data in thread.answers:
+                fields = _answer_fields(data, doctor_ids, curated=thread.curated)
+                current = existing.get((qid, data.position))
+                if current is None:
+                    create.append(Answer(question_id=qid, position=data.position, **fields))
+                elif current.edited_by_staff or current.status == Answer.Status.HIDDEN:
+                    kept[qid] += 1  # staff work: leave it exactly as it is
+                else:
+                    current._changed = [k for k, v in fields.items() if getattr(current, k) != v]
+                    if current._changed:
+                        for name in current._changed:
+                            setattr(current, name, fields[name])
+                        update.append(current)
+        Answer.objects.bulk_create(create)
+        if update:
+            names = sorted({name for answer in update for name in answer._changed})
+            Answer.objects.bulk_update(update, [*names, "updated_at"])
+        return kept
+
+    def _store_tags(self, threads, by_key, new_ids) -> None:
+        auto, explicit = {}, []
+        for thread in threads:
+            qid = by_key[thread.source_key].id
+            if thread.areas is None:
+                auto[qid] = self.keywords.match(
+                    thread.title, thread.body, (f"{a.headline}\n{a.body}" for a in thread.answers)
+                )
+            else:
+                explicit.append((qid, thread))
+        if auto:
+            questions_apply_auto_tags(wanted=auto)
+        if explicit:
+            # Our own exports say exactly which tags a thread has: restore those.
+            ids = [qid for qid, _ in explicit]
+            TaggedArea.objects.filter(content_object_id__in=ids).delete()
+            TaggedProcedure.objects.filter(content_object_id__in=ids).delete()
+            for facet, model in (("areas", TaggedArea), ("procedures", TaggedProcedure)):
+                rows = []
+                for qid, thread in explicit:
+                    for slug in getattr(thread, facet):
+                        tag_id = self.tag_ids[facet].get(slug)
+                        if tag_id is None:
+                            tag_id = self._create_tag(facet, slug)
+                        rows.append(model(content_object_id=qid, tag_id=tag_id, auto=False))
+                model.objects.bulk_create(rows, ignore_conflicts=True)
+
+    def _create_tag(self, facet: str, slug: str) -> int:
+        model = TreatmentArea if facet == "areas" else Procedure
+        tag, _ = model.objects.get_or_create(
+            slug=slug, defaults={"name": slug.replace("-", " ").capitalize()}
+        )
+        self.tag_ids[facet][slug] = tag.id
+        return tag.id
+
+    @staticmethod
+    def _result(item: Item, outcome: str, question_id, kept: Counter | None = None) -> ItemResult:
+        thread = item.thread
+        warnings = list(thread.warnings)
+        if kept and kept.get(question_id):
+            warnings.append(f"kept {kept[question_id]} answer(s) as staff left them")
+        if not thread.complete and not any("incomplete" in w or "trunc" in w for w in warnings):
+            warnings.append("the file looks cut off: thread marked incomplete")
+        return ItemResult(
+            item.path,
+            outcome,
+            None,
+            "; ".join(warnings),
+            question_id,
+            item.content_hash,
+            warnings,
+            incomplete=not thread.complete,
+        )
+
+    def _record(self, results: list[ItemResult]) -> None:
+        ImportRecord.objects.bulk_create(
+            ImportRecord(
+                run=self.run,
+                path=r.path[:1000],
+                content_hash=r.content_hash,
+                outcome=r.outcome,
+                line=r.line,
+                message=r.message,
+                question_id=r.question_id,
+            )
+            for r in results
+        )
+
+
+_QUESTION_UPDATE_FIELDS = [
+    "title",
+    "slug",
+    "body",
+    "patient_age",
+    "patient_sex",
+    "patient_treatment",
+    "disclaimer",
+    "declared_answer_count",
+    "is_complete",
+    "source_file",
+    "content_hash",
+    "last_imported_at",
+    "is_published",
+    "updated_at",
+]
+
+
+def _answer_fields(data: AnswerData, doctor_ids: dict[int, int], *, curated: bool) -> dict:
+    """Model field values for an answer. Curation fields only come from our own exports."""
+    doctor = data.doctor
+    named = doctor is not None and bool(doctor.name)
+    byline = doctor if doctor is not None and not named else None
+    fields = {
+        "headline": data.headline,
+        "body": data.body,
+        "doctor_id": doctor_ids[id(doctor)] if named else None,
+        "byline_place": byline.place if byline else "",
+        "byline_specialty": byline.specialty if byline else "",
+        "byline_rating": byline.rating if byline else None,
+        "byline_review_count": byline.review_count if byline else None,
+    }
+    if curated:
+        fields.update(
+            status=data.status,
+            is_featured=data.is_featured,
+            sort_order=data.sort_order,
+            edited_by_staff=data.edited_by_staff,
+        )
+    return fields
+
+
+def _batches(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
+    batch: list[Item] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def threads_import(
+    *,
+    paths: list[str],
+    dry_run: bool = False,
+    arguments: list[str] | None = None,
+    on_result: Callable[[ItemResult], None] | None = None,
+    on_wait: Callable[[], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ImportSummary:
+    """Import every thread under `paths`; see the module docstring for the guarantees."""
+    files, duplicates = discover_paths(paths)
+    if on_start:
+        on_start(len(files))
+    started = time.monotonic()
+    with _import_lock(dry_run, on_wait):
+        run = None
+        if not dry_run:
+            run = ImportRun.objects.create(arguments=arguments or list(paths))
+        importer = ThreadImporter(dry_run=dry_run, run=run)
+        summary = ImportSummary(run_id=run.pk if run else None, duplicate_paths=duplicates)
+        for batch in _batches(iter_items(files), batch_size):
+            for result in importer.process_batch(batch):
+                summary.total += 1
+                summary.counts[result.outcome] += 1
+                summary.incomplete += result.incomplete
+                if result.outcome == Outcome.FAILED:
+                    summary.failures.append(result)
+                if on_result:
+                    on_result(result)
+        summary.seconds = time.monotonic() - started
+        if run:
+            c = summary.counts
+            ImportRun.objects.filter(pk=run.pk).update(
+                finished_at=timezone.now(),
+                files_total=summary.total,
+                created=c[Outcome.CREATED],
+                updated=c[Outcome.UPDATED],
+                unchanged=c[Outcome.UNCHANGED],
+                failed=c[Outcome.FAILED],
+                duration=summary.seconds,
+            )
+    return summary
+
+
+class _import_lock:
+    """Session-level advisory lock: one writing import at a time across processes."""
+
+    def __init__(self, dry_run: bool, on_wait: Callable[[], None] | None):
+        self.active, self.on_wait = not dry_run, on_wait
+
+    def __enter__(self):
+        if self.active:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_lock(%s)", [IMPORT_LOCK_KEY])
+                if not cursor.fetchone()[0]:
+                    if self.on_wait:
+                        self.on_wait()
+                    cursor.execute("SELECT pg_advisory_lock(%s)", [IMPORT_LOCK_KEY])
+        return self
+
+    def __exit__(self, *exc):
+        if self.active:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK_KEY])
+        return False

@@ -1,0 +1,1456 @@
+"""Parse the scraped text of one question page into a :class:`ParsedThread`.
+
+This module is pure: standard library only, no Django, no database. The bulk importer calls
+:func:`decode_thread_bytes` and :func:`parse_thread` once per file, thousands of times a
+second, so every regular expression is compiled once at import time and none of them can
+backtrack badly (no nested quantifiers over the same characters).
+
+The file format is described in ``FORMAT.md``. In short: a title line, the question text, an
+optional ``Doctor Answers N`` line, the answers, and the site disclaimer. Everything except
+the title is optional or irregular, so the parser works in layers:
+
+1. **Normalise** each line: non-breaking and other odd spaces become spaces, runs of spaces
+   collapse, leading and trailing spaces go. Nothing else in the text changes.
+2. **Scan** the lines into *units*, one per non-blank line, remembering how many blank
+   lines came before each and whether a vote-widget template line (``{{ voteCount ...``) or
+   a noise line (``You might also like...``) was dropped just before it. Units are lines,
+   not paragraphs, because some files have no blank lines at all and others put single
+   line breaks inside a paragraph; bodies are later rejoined with ``"\\n"`` inside a
+   paragraph and ``"\\n\\n"`` between paragraphs, exactly as written.
+3. **Frame** the thread: reject banner pages, take the title, the answer-count line, the
+   details line (``age : 30 sex: female treatment : ...``), the question, and the site
+   disclaimer at the very end.
+4. **Doctor blocks** (name with credentials / place and specialty / star rating, each line
+   optional but in that order) are found by shape. A block closes an answer. A block that
+   has no rating and is immediately followed by another block is a signature inside the
+   body that repeats the name, not a block.
+5. **Answer starts.** *Hard* starts are certain: the start of the answer region, the line
+   after a doctor block, and a vote-widget line (the short line before it, if it looks like
+   a headline, is that answer's headline). *Soft* starts are guessed where answers are
+   separated by nothing but blank lines: every other line gets a score for "a headline that
+   starts an answer" (short, no final full stop, shares topic words with the title, after a
+   sign-off or extra blank lines, before a greeting...) or "an answer that starts without a
+   headline" (opens with a greeting after a sign-off...). The best-scoring starts are taken
+   greedily, never leaving an answer without a body, and never more than the declared
+   answer count allows. Files with no markers and no headlines at all fall back to one
+   answer per paragraph, again capped by the declared count.
+6. **Truncation** is judged last (rule in ``_ThreadParser._judge_completeness``): a file
+   with the site disclaimer is complete; without it, a file ending with a vote widget or
+   mid-sentence is cut off (``complete=False``, a warning, and the last answer marked
+   ``truncated`` or, when it is only a stray headline or block scrap, dropped).
+
+Two fields go beyond the brief: ``ParsedAnswer.truncated`` and ``ParsedThread.details`` (the
+details line as written).
+
+The heuristics are tuned on the real samples and on the variations ``FORMAT.md`` lists; the
+weights are module constants so a bad file can be diagnosed by reading one function.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left, insort
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+__all__ = [
+    "SPECIALTIES",
+    "DoctorBlock",
+    "ParseError",
+    "ParsedAnswer",
+    "ParsedThread",
+    "decode_thread_bytes",
+    "normalise_name",
+    "parse_thread",
+    "split_place_specialty",
+]
+
+
+# --------------------------------------------------------------------------------------
+# Public data types
+# --------------------------------------------------------------------------------------
+
+
+class ParseError(ValueError):
+    """The file cannot be read as a thread page; ``message`` says why, ``line`` where."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class DoctorBlock:
+    """The lines under an answer that name its doctor. Missing parts are None or ""."""
+
+    name: str | None
+    credentials: str
+    place: str
+    specialty: str
+    rating: Decimal | None
+    review_count: int | None
+
+
+@dataclass(frozen=True)
+class ParsedAnswer:
+    position: int  # 1-based, in page order
+    headline: str | None
+    body: str
+    doctor: DoctorBlock | None
+    line: int  # 1-based line of the file where the answer starts
+    truncated: bool = False  # the file was cut off inside this answer
+
+
+@dataclass(frozen=True)
+class ParsedThread:
+    title: str
+    question: str
+    age: int | None
+    sex: str
+    treatment: str
+    declared_answer_count: int | None
+    answers: tuple[ParsedAnswer, ...]
+    disclaimer: str | None
+    complete: bool
+    warnings: tuple[str, ...]
+    details: str | None = None  # the details line as written, when there is one
+
+
+# --------------------------------------------------------------------------------------
+# Vocabularies
+# --------------------------------------------------------------------------------------
+
+
+def _word_set(words: str) -> frozenset[str]:
+    """A set from a whitespace-separated word list (easier to read and edit than literals)."""
+    return frozenset(words.split())
+
+
+# Specialties as the site prints them at the end of the place line. Matching is on whole
+# words from the end of the line and the longest entry wins, so "Facial Plastic Surgeon"
+# beats "Plastic Surgeon" and "Surgeon".
+SPECIALTIES: tuple[str, ...] = (
+    "Surgeon",
+    "Plastic Surgeon",
+    "Facial Plastic Surgeon",
+    "Cosmetic Surgeon",
+    "Facial Cosmetic Surgeon",
+    "Aesthetic Surgeon",
+    "Aesthetic Plastic Surgeon",
+    "Reconstructive Surgeon",
+    "Plastic and Reconstructive Surgeon",
+    "Dermatologic Surgeon",
+    "Mohs Surgeon",
+    "Oculoplastic Surgeon",
+    "Oculofacial Plastic Surgeon",
+    "Ophthalmic Plastic Surgeon",
+    "Ophthalmic Surgeon",
+    "Eyelid Surgeon",
+    "Facial Surgeon",
+    "Vascular Surgeon",
+    "General Surgeon",
+    "Breast Surgeon",
+    "Bariatric Surgeon",
+    "Hand Surgeon",
+    "Orthopedic Surgeon",
+    "Orthopaedic Surgeon",
+    "Oral Surgeon",
+    "Maxillofacial Surgeon",
+    "Oral and Maxillofacial Surgeon",
+    "Head and Neck Surgeon",
+    "ENT Surgeon",
+    "Hair Restoration Surgeon",
+    "Hair Transplant Surgeon",
+    "Hair Surgeon",
+    "Vein Surgeon",
+    "Neurosurgeon",
+    "Urologic Surgeon",
+    "Gynecologic Surgeon",
+    "Physician",
+    "Aesthetic Physician",
+    "Cosmetic Physician",
+    "Family Physician",
+    "Family Medicine Physician",
+    "Internal Medicine Physician",
+    "Emergency Medicine Physician",
+    "Emergency Physician",
+    "Sports Medicine Physician",
+    "Anti-Aging Physician",
+    "Laser Physician",
+    "Hair Restoration Physician",
+    "Hair Loss Physician",
+    "Weight Loss Physician",
+    "Obesity Medicine Physician",
+    "Preventive Medicine Physician",
+    "Integrative Medicine Physician",
+    "Functional Medicine Physician",
+    "Regenerative Medicine Physician",
+    "Pain Management Physician",
+    "Vein Physician",
+    "Physician Assistant",
+    "Dermatologist",
+    "Cosmetic Dermatologist",
+    "Pediatric Dermatologist",
+    "Dermatopathologist",
+    "Ophthalmologist",
+    "Otolaryngologist",
+    "Facial Plastic and Reconstructive Surgeon",
+    "Gynecologist",
+    "Obstetrician",
+    "Obstetrician Gynecologist",
+    "OBGYN",
+    "Urogynecologist",
+    "Urologist",
+    "Endocrinologist",
+    "Gastroenterologist",
+    "Cardiologist",
+    "Neurologist",
+    "Oncologist",
+    "Radiologist",
+    "Interventional Radiologist",
+    "Anesthesiologist",
+    "Pediatrician",
+    "Psychiatrist",
+    "Rheumatologist",
+    "Allergist",
+    "Internist",
+    "Phlebologist",
+    "Trichologist",
+    "Podiatrist",
+    "Physiatrist",
+    "Dentist",
+    "Cosmetic Dentist",
+    "Orthodontist",
+    "Periodontist",
+    "Prosthodontist",
+    "Endodontist",
+    "Nurse",
+    "Registered Nurse",
+    "Nurse Practitioner",
+    "Nurse Injector",
+    "Aesthetic Nurse",
+    "Esthetician",
+    "Aesthetician",
+    "Medical Esthetician",
+    "Naturopathic Doctor",
+    "Doctor",
+    "Chiropractor",
+    "Acupuncturist",
+    "Pharmacist",
+    "Vein Specialist",
+    "Laser Specialist",
+)
+
+# Words that can sit in front of a specialty the vocabulary does not list ("Boston Sports
+# Medicine Physician" with only "Physician" known): they belong to the specialty, not to
+# the place. None of them is commonly a place name on its own.
+_SPECIALTY_MODIFIERS = _word_set(
+    """aesthetic cosmetic medicine emergency family internal general plastic facial
+    reconstructive laser hair restoration transplant dermatologic oculoplastic oculofacial
+    ophthalmic oral maxillofacial sports anti-aging regenerative integrative functional
+    preventive obesity bariatric vascular vein breast pediatric mohs dermatology surgical
+    medical board-certified"""
+)
+
+# Credentials after a doctor's name, compared without dots or hyphens and upper-cased.
+_CREDENTIALS = _word_set(
+    """MD DO DDS DMD PA PAC PC PLLC LLC INC FACS FRCSC FRCS FRCSI FRCSED FRACS FRCP FRCPC
+    FAAD FACMS FAACS FAAFPRS FAAO FAAOS FACOG FACE FACP FAAP FICS FASMS FAARM ABAARM DABPS
+    FASLMS FACPH FAOCD FAOCO FACOS PHD MBBS MBCHB MBBCH MS MSC MPH MBA MA BS BSC BA RN BSN
+    MSN NP FNP FNPBC FNPC APRN DNP CRNA CNP CNS DPM OD ND NMD LAC DC MCH DMSC MMSC
+    DRMED FRCSPLAST FRCSPLAS BDS MDS MFDS"""
+)
+
+# Small words allowed in place names and personal names.
+_PLACE_CONNECTORS = _word_set(
+    "of de la le les del della di da do dos das du des el en sur upon on am im an der den "
+    "van von y au aux the and st st. ste ste. saint"
+)
+_NAME_PARTICLES = _word_set(
+    "de la le del della di da dos das du des van von der den ten ter y bin al el st. st"
+)
+
+# Words that never appear in a place name but often in headlines and body lines that happen
+# to end in a specialty ("See A Board Certified Dermatologist").
+_NOT_PLACE_WORDS = _word_set(
+    """botox dysport xeomin jeuveau filler fillers injection injections injector injectors
+    see ask consult consulting visit find choose go get need needs seek talk speak call
+    contact check recheck board certified experienced qualified expert skilled trained
+    licensed reputable local top good best great your my our a an by with for from to is
+    are was be or not no yes you i we this that it if only always never dr dr. doctor md
+    professional specialist trust when why how what who which"""
+)
+
+# Words that rule a line out as a personal name ("Good Luck", "Best Wishes", "Smile
+# Asymmetry" followed by a place line by accident).
+_NOT_NAME_WORDS = _word_set(
+    """best regards wishes luck good kind warm warmest kindest thanks thank you take care
+    hope helps dear hi hello all and for with after before from botox dysport xeomin
+    smile results result injection injections treatment asymmetry droop is are it this
+    that my your a an of to in on surgeon physician dermatologist answer question doctor
+    answers sincerely cheers respectfully"""
+)
+
+_SMALL_WORDS = _word_set(
+    "a an the and or but nor of to in on at by for from with as vs vs. is it its into "
+    "per via after before over under"
+)
+
+# Ignored when comparing a line's vocabulary with the title's.
+_STOPWORDS = _word_set(
+    """about after again also another anything around because been before being between
+    both cant could does doing done dont during each either from have having here how
+    into just last like long more most much need only other over please really should
+    since some something still such than that their them then there these they this those
+    through time very want weeks week what when where which while will with would your
+    year years month months days normal help anyone thing things after doctor answer"""
+)
+
+_FIRST_PERSON_OR_YOU = _word_set(
+    "i i'm i've i'd i'll me my we we're our us you you're you've you'd your yours"
+)
+_PATIENT_WORDS = _word_set("i i'm i've i'd i'll me my mine myself")
+_DOCTOR_WORDS = _word_set("you you're you've you'd your yours yourself patients")
+
+_SITE_DISCLAIMER = (
+    "These answers are for educational purposes and should not be relied upon as a "
+    "substitute for medical advice you may receive from your physician. If you have a "
+    "medical emergency, please call 911. These answers do not constitute or initiate a "
+    "patient/doctor relationship."
+)
+_SITE_DISCLAIMER_KEY = _SITE_DISCLAIMER.casefold()
+# A line must hold at least this much of the disclaimer to count as a cut-off copy of it.
+_MIN_PARTIAL_DISCLAIMER = 20
+
+_NOISE_LINES = frozenset(
+    (
+        "you might also like",
+        "read more",
+        "show more",
+        "see more",
+        "load more",
+        "view more",
+        "more answers",
+        "see more answers",
+        "show more answers",
+        "view all answers",
+        "see all answers",
+        "related questions",
+        "related procedures",
+        "related treatments",
+        "related answers",
+        "was this answer helpful",
+        "advertisement",
+    )
+)
+
+
+# --------------------------------------------------------------------------------------
+# Regular expressions (compiled once; all linear)
+# --------------------------------------------------------------------------------------
+
+_ODD_SPACES = "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+_ODD_SPACES += "\u200a\u2028\u2029\u202f\u205f\u3000\x0b\x0c"
+_ODD_SPACE_RE = re.compile(f"[{_ODD_SPACES}]")
+_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+_MULTI_SPACE_RE = re.compile(r" {2,}")
+
+_BANNER_RE = re.compile(r"get the real deal on beauty treatments", re.IGNORECASE)
+_BANNER_FULL_RE = re.compile(
+    r"^get the real deal on beauty treatments\s*[-\u2013\u2014,:]*\s*real doctors, real "
+    r"reviews, and real photos with real results\.?\s*",
+    re.IGNORECASE,
+)
+_COUNT_RE = re.compile(
+    r"^doctor\s*answers?\s*:?\s*(?:\(\s*(\d[\d,]*)\s*\)|(\d[\d,]*))?$", re.IGNORECASE
+)
+_DETAILS_START_RE = re.compile(r"^(?:age|sex|gender|treatment)\s*:", re.IGNORECASE)
+_DETAILS_KEY_RE = re.compile(r"\b(age|sex|gender|treatment)\s*:\s*", re.IGNORECASE)
+_AGE_RE = re.compile(r"\d{1,3}")
+_RATING_RE = re.compile(
+    r"^(\d(?:[.,]\d{1,2})?)\s*out\s+of\s+5(?:\.0)?\s*stars?"
+    r"(?:[\s,;(]*(\d[\d,.]*)\s*reviews?\)?)?\.?$",
+    re.IGNORECASE,
+)
+_REVIEWS_ONLY_RE = re.compile(r"^(\d[\d,.]*)\s+reviews?$", re.IGNORECASE)
+_GREETING_RE = re.compile(
+    r"^(?:dear\b|hi\b|hello\b|hey\b|greetings\b|good\s+(?:morning|afternoon|evening|day)\b"
+    r"|thanks?(?:\s+you)?(?:\s+(?:so|very)\s+much|\s+again)?\s+for\b"
+    r"|thanks?(?:\s+you)?[\s!.,]*$"
+    r"|i\s+(?:have\s+|'ve\s+)?(?:read|reviewed|looked\s+at|understand|appreciate)\b"
+    r"[^.!?]{0,40}\b(?:question|post|concern|inquiry|photos?|pictures?)\b)",
+    re.IGNORECASE,
+)
+_SIGNOFF_RE = re.compile(
+    r"^[-\u2013\u2014~ ]*(?:"
+    r"(?:good\s+luck|best\s+of\s+luck|all\s+the\s+(?:very\s+)?best|best\s+wishes"
+    r"|wishing\s+you|hope\s+(?:that\s+)?(?:this|that|it)\s+helps|i\s+hope\b)[^.!?]{0,60}"
+    r"|best(?:\s+regards)?|(?:kind|kindest|warm|warmest|with\s+best)\s+regards|regards"
+    r"|sincerely(?:\s+yours)?|yours(?:\s+(?:truly|sincerely))?|take\s+care|cheers"
+    r"|thanks|thank\s+you|many\s+thanks|respectfully|warmly|be\s+well|stay\s+(?:well|safe)"
+    r"|god\s+bless)"
+    r"(?:[\s,.!:;\-\u2013\u2014]|$)",
+    re.IGNORECASE,
+)
+_SIGNATURE_RE = re.compile(
+    r"^(?:[-\u2013\u2014~]+\s*|(?i:dr\.?|doctor)\s+)[A-Z][\w.'\u2019-]*(?:\s+[\w.'\u2019-]+){0,4}"
+    r"[.,]?$"
+)
+_BULLET_RE = re.compile(
+    r"^(?:[\u2022\u00b7\u25aa\u25ab\u25e6\u25cf\u25cb\u25a0\u25a1\u27a2\u25ba\u2023\u2043"
+    r"\u2219*+>-]\s|[\u2013\u2014]\s|\d{1,2}[.)]\s|\(\d{1,2}\)\s)"
+)
+_SENTENCE_BREAK_RE = re.compile(
+    r"[.!?\u2026]+[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])"
+)
+_WORD_RE = re.compile(r"[\w'\u2019]+")
+_TOKEN_RE = re.compile(r"[^\s,]+")
+_NICKNAME_RE = re.compile(
+    r"\([^()]{0,40}\)|\[[^\[\]]{0,40}\]|[\"\u201c][^\"\u201c\u201d]{0,40}[\"\u201d]"
+)
+_PHOTO_SUFFIX_RE = re.compile(r"\s*\((?:photos?|pictures?|video)\)\s*$", re.IGNORECASE)
+_NON_ALNUM_RE = re.compile(r"[^0-9a-z]+")
+_NAME_PUNCT_RE = re.compile(r"[^\w\s]")
+
+
+# --------------------------------------------------------------------------------------
+# Scoring weights and thresholds for answer boundaries
+# --------------------------------------------------------------------------------------
+
+_MAX_HEADLINE_CHARS = 160
+_T_FIRST = 2.0  # first line after a hard start is its headline from this score
+_T_VOTE = 0.0  # line before a vote-widget line is its headline from this score
+_T_DECLARED = 2.0  # soft start, when the declared count caps how many are taken
+_T_FREE = 3.0  # soft start, when nothing caps them
+_VOTE_FILE_PENALTY = 2.0  # pages that print vote widgets print one per answer
+
+
+# --------------------------------------------------------------------------------------
+# Public helpers
+# --------------------------------------------------------------------------------------
+
+
+def decode_thread_bytes(data: bytes) -> str:
+    """Decode a thread file: UTF-8 with an optional BOM; anything else is a ParseError."""
+    nul = data.find(b"\x00")
+    if nul != -1:
+        raise ParseError(
+            f"binary file (NUL byte at offset {nul}), not a text thread page",
+            line=data.count(b"\n", 0, nul) + 1,
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ParseError(
+            f"not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            line=data.count(b"\n", 0, exc.start) + 1,
+        ) from None
+
+
+def split_place_specialty(line: str) -> tuple[str, str]:
+    """Split ``"Panama City Facial Plastic Surgeon"`` into ``("Panama City", "Facial ...")``.
+
+    The specialty is the longest entry of :data:`SPECIALTIES` that ends the line, extended
+    to the left by known modifier words. Returns ``(line, "")`` when no specialty ends the
+    line, and ``("", specialty)`` when the whole line is a specialty.
+    """
+    words = _normalise_line(line).split()
+    keys = [_specialty_key(w) for w in words]
+    n = len(words)
+    for k in range(min(n, _MAX_SPECIALTY_WORDS), 0, -1):
+        if tuple(keys[n - k :]) in _SPECIALTY_KEYS:
+            while k < n - 1 and keys[n - k - 1] in _SPECIALTY_MODIFIERS:
+                k += 1
+            return " ".join(words[: n - k]).rstrip(" ,"), " ".join(words[n - k :])
+    return " ".join(words), ""
+
+
+def normalise_name(name: str) -> str:
+    """Identity of a doctor's name for matching across files.
+
+    ``"Dr. Steven F. Weiner, M.D."`` and ``"steven f weiner MD, FACS"`` both give
+    ``"steven f weiner"``: accents and case folded, nicknames in brackets or quotes, a
+    leading "Dr."/"Doctor", trailing credentials and punctuation removed, spaces collapsed.
+    """
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = _NICKNAME_RE.sub(" ", _normalise_line(text))
+    tokens = _TOKEN_RE.findall(text.replace("-", " "))
+    while tokens and _credential_key(tokens[0]) in {"DR", "DOCTOR", "PROF", "PROFESSOR"}:
+        tokens.pop(0)
+    # Keep two tokens at least: "Anh Do, MD" is Dr. Do, not a doctor of osteopathy.
+    while len(tokens) > 2 and _is_credential(tokens[-1]):
+        tokens.pop()
+    cleaned = (_NAME_PUNCT_RE.sub("", t).casefold() for t in tokens)
+    return " ".join(t for t in cleaned if t)
+
+
+# --------------------------------------------------------------------------------------
+# Parsing
+# --------------------------------------------------------------------------------------
+
+
+def parse_thread(text: str) -> ParsedThread:
+    """Parse one thread file's text. Raises :class:`ParseError` for unusable files."""
+    lines = [_normalise_line(raw) for raw in _split_lines(text)]
+    first = next((i for i, line in enumerate(lines) if line), None)
+    if first is None:
+        if not text:
+            raise ParseError("empty file", line=1)
+        raise ParseError(f"file holds only whitespace ({len(lines)} lines)", line=1)
+    if _BANNER_RE.match(lines[first]):
+        raise ParseError(
+            "banner page with no question: the file starts with the site banner "
+            "('Get the real deal on beauty treatments...') followed by loose answers, "
+            "not a title and a question",
+            line=first + 1,
+        )
+    return _ThreadParser(lines).parse()
+
+
+def _split_lines(text: str) -> list[str]:
+    # Count lines like an editor does: only \n, \r\n and \r end a line.
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.split("\n")
+
+
+def _normalise_line(raw: str) -> str:
+    if not raw.isascii():
+        raw = _ZERO_WIDTH_RE.sub("", _ODD_SPACE_RE.sub(" ", raw))
+    elif "\t" in raw or "\x0b" in raw or "\x0c" in raw:
+        raw = _ODD_SPACE_RE.sub(" ", raw)
+    line = raw.strip()
+    if "  " in line:
+        line = _MULTI_SPACE_RE.sub(" ", line)
+    return line
+
+
+@dataclass(slots=True)
+class _Unit:
+    """One non-blank, non-junk line, with what surrounded it and what it looks like."""
+
+    text: str
+    line: int
+    gap: int  # blank lines between the previous unit and this one
+    vote: bool  # a vote-widget line was dropped just before this unit
+    vote_gap: int  # blank lines between the previous unit and that vote line
+    broken: bool  # a noise line was dropped just before this unit
+    # Shape, filled in by _describe().
+    words: int = 0
+    sentences: int = 1
+    greeting: bool = False
+    signoff: bool = False
+    signature: bool = False
+    bullet: bool = False
+    lower_start: bool = False
+    long: bool = False
+    # Doctor-block readings of the line, when it is short enough to be one.
+    name: tuple[str, str, bool] | None = None
+    place: tuple[str, str] | None = None
+    rating: tuple[Decimal | None, int | None] | None = None
+
+    @property
+    def group_first(self) -> bool:
+        """Starts a paragraph: blank lines or dropped junk separate it from the last unit."""
+        return self.gap > 0 or self.vote or self.broken
+
+    @property
+    def greeting_only(self) -> bool:
+        return self.greeting and self.sentences == 1 and self.words <= 12
+
+
+@dataclass(slots=True)
+class _Start:
+    """An answer (or, at index 0 without a count line, the question) begins at ``index``."""
+
+    index: int
+    headline: bool
+
+
+class _ThreadParser:
+    """Holds one file's units while the layers described in the module docstring run."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.warnings: list[str] = []
+        self.title_is_question = False
+        self._scores: dict[int, float | None] = {}
+        self._vote_starts: set[int] = set()  # starts fixed by a vote widget
+
+    # -- framing -----------------------------------------------------------------------
+
+    def parse(self) -> ParsedThread:
+        units, trailing_vote = _scan(self.lines)
+        if not units:
+            raise ParseError("no title: the file holds only page-template lines", line=1)
+        title_unit = units[0]
+        title = title_unit.text
+        if _COUNT_RE.match(title):
+            raise ParseError("no title: the file starts with the answer count line", 1)
+        units = units[1:]
+        self.title_stems = _stems(_PHOTO_SUFFIX_RE.sub("", title))
+        self.title_key = _alnum_key(_PHOTO_SUFFIX_RE.sub("", title))
+
+        units, disclaimer, disclaimer_cut = _split_disclaimer(units)
+        if disclaimer_cut:
+            self.warnings.append("the site disclaimer is cut short")
+
+        count_at, declared = _find_count_line(units)
+        if count_at is not None:
+            question_units, region = units[:count_at], units[count_at + 1 :]
+            details_unit = _take_details(question_units)
+        else:
+            # No count line: the question runs until the first answer start, found below.
+            question_units, region = [], units
+            details_unit = _take_details(region, limit=6)
+            self.title_is_question = details_unit is not None
+
+        self.units = region
+        for unit in region:
+            _describe(unit)
+        self.blocks: list[tuple[int, int, DoctorBlock]] = []
+        self.block_of: list[int | None] = [None] * len(region)
+        self.typical_gap = _typical_gap(region)
+        self._find_blocks()
+        starts = self._answer_starts(declared, question_mode=count_at is None)
+        if count_at is None:
+            if starts and starts[0].headline:
+                question_units = []  # title and details line are the whole question
+            else:
+                question_end = starts[1].index if len(starts) > 1 else len(region)
+                question_units, starts = region[:question_end], starts[1:]
+
+        question = _join_units(question_units)
+        if not question and details_unit is None:
+            # A details line alone is enough: the title is then the whole question.
+            line = title_unit.line if count_at is None else units[count_at].line
+            raise ParseError("no question text after the title", line=line)
+
+        age, sex, treatment = _parse_details(details_unit, self.warnings)
+        drafts = self._build_answers(starts)
+        last_unit = self.units[-1] if self.units else (question_units or [title_unit])[-1]
+        complete = self._judge_completeness(drafts, disclaimer, trailing_vote, last_unit)
+        answers = tuple(
+            ParsedAnswer(
+                position=i,
+                headline=d.headline,
+                body=d.body,
+                doctor=d.doctor,
+                line=d.line,
+                truncated=d.truncated,
+            )
+            for i, d in enumerate(drafts, start=1)
+        )
+        if not answers:
+            self.warnings.append("no answers found")
+        elif declared is not None and len(answers) != declared:
+            self.warnings.append(f"declared {declared} answers, found {len(answers)}")
+
+        return ParsedThread(
+            title=title,
+            question=question,
+            age=age,
+            sex=sex,
+            treatment=treatment,
+            declared_answer_count=declared,
+            answers=answers,
+            disclaimer=disclaimer,
+            complete=complete,
+            warnings=tuple(self.warnings),
+            details=details_unit.text if details_unit is not None else None,
+        )
+
+    # -- doctor blocks -----------------------------------------------------------------
+
+    def _find_blocks(self) -> None:
+        """Mark doctor blocks; a rating-less block right before another is a signature."""
+        units = self.units
+        i = 0
+        while i < len(units):
+            found = _match_block(units, i)
+            if found is None:
+                i += 1
+                continue
+            end, block = found
+            if block.rating is None and end < len(units) and not _separated(units[end]):
+                following = _match_block(units, end)
+                if following is not None:
+                    i = end  # the signature stays in the body; the real block follows
+                    continue
+            for k in range(i, end):
+                self.block_of[k] = len(self.blocks)
+            self.blocks.append((i, end, block))
+            i = end
+
+    # -- answer boundaries -------------------------------------------------------------
+
+    def _answer_starts(self, declared: int | None, *, question_mode: bool) -> list[_Start]:
+        """Where answers start in the region (index 0 is the question in question mode)."""
+        units = self.units
+        n = len(units)
+        if n == 0:
+            return [_Start(0, False)] if question_mode else []
+        starts = self._hard_starts(question_mode)
+        by_index = {s.index: s for s in starts}
+        order = [s.index for s in starts]
+
+        for s in starts:
+            if not s.headline and s.index not in self._vote_starts:
+                if question_mode and s.index == 0:
+                    continue
+                s.headline = self._first_line_is_headline(s.index, order)
+
+        hard_answers = len(starts) - (1 if question_mode else 0)
+        cap = None if declared is None else max(0, declared - hard_answers)
+        votes = sum(1 for u in units if u.vote)
+        penalty = _VOTE_FILE_PENALTY if votes >= 2 else 0.0
+        threshold = (_T_FREE if cap is None else _T_DECLARED) + penalty
+        added = self._soft_starts(by_index, order, threshold, cap)
+
+        if not self.blocks and votes == 0 and not any(s.headline for s in by_index.values()):
+            # No markers and no headlines: one answer per paragraph, capped by the count.
+            if cap is not None:
+                cap -= added
+            self._paragraph_starts(by_index, order, cap, question_mode)
+
+        if question_mode and not by_index[0].headline:
+            self._keep_question_apart(by_index, order)
+        return [by_index[i] for i in order]
+
+    def _hard_starts(self, question_mode: bool) -> list[_Start]:
+        """Certain starts: the region's start, after each doctor block, at each vote widget
+        (or at the headline just before it)."""
+        units = self.units
+        starts = [_Start(0, False)]
+        if units[0].vote:
+            self._vote_starts.add(0)
+        for i in range(1, len(units)):
+            last = starts[-1]
+            after_block = self.block_of[i] is None and self.block_of[i - 1] is not None
+            if after_block and last.index != i:
+                starts.append(_Start(i, False))
+            if not units[i].vote or self.block_of[i] is not None:
+                continue
+            last = starts[-1]
+            head = i - 1
+            if self._vote_headline(head, last, question_mode):
+                if last.index == head:
+                    last.headline = True
+                else:
+                    starts.append(_Start(head, True))
+                self._vote_starts.add(head)
+            else:
+                if last.index != i:
+                    starts.append(_Start(i, False))
+                self._vote_starts.add(i)
+        return starts
+
+    def _vote_headline(self, head: int, last: _Start, question_mode: bool) -> bool:
+        """Is the unit before a vote-widget line that answer's headline?"""
+        if self.block_of[head] is not None:
+            return False
+        if question_mode and head == 0 and not self.title_is_question:
+            return False  # the patient's question, unless a details line completed it
+        if last.index != head:
+            # The previous answer must keep a body line of its own.
+            body_from = last.index + (1 if last.headline else 0)
+            if head <= body_from:
+                return False
+        score = self._headline_score(head, context=False)
+        if score is None:
+            return False
+        unit, vote_unit = self.units[head], self.units[head + 1]
+        if unit.sentences > 2:
+            return False
+        if vote_unit.vote_gap > max(1, self.typical_gap):
+            score -= 1.5  # extra blank lines part the line from the widget: an answer's end
+        return score >= _T_VOTE
+
+    def _first_line_is_headline(self, index: int, order: list[int]) -> bool:
+        body_end = self._body_end(index, order)
+        if index + 1 >= body_end:
+            return False
+        score = self._headline_score(index)
+        return score is not None and score >= _T_FIRST
+
+    def _body_end(self, index: int, order: list[int]) -> int:
+        """End (exclusive) of the body of the answer holding ``index``: next start or block."""
+        k = bisect_left(order, index + 1)
+        end = order[k] if k < len(order) else len(self.units)
+        for j in range(index + 1, end):
+            if self.block_of[j] is not None:
+                return j
+        return end
+
+    def _soft_starts(
+        self, by_index: dict[int, _Start], order: list[int], threshold: float, cap: int | None
+    ) -> int:
+        """Add the best-scoring guessed starts; returns how many were added."""
+        candidates: list[tuple[float, int, bool]] = []
+        for j in range(1, len(self.units)):
+            if j in by_index or self.block_of[j] is not None:
+                continue
+            headline = self._headline_score(j)
+            plain = self._plain_score(j)
+            if headline is not None and (plain is None or headline >= plain):
+                candidates.append((headline, j, True))
+            elif plain is not None:
+                candidates.append((plain, j, False))
+        candidates.sort(key=lambda c: (-c[0], c[1]))
+        added = 0
+        for score, j, headline in candidates:
+            if score < threshold or (cap is not None and added >= cap):
+                break
+            if self._can_start(j, headline, by_index, order):
+                by_index[j] = _Start(j, headline)
+                insort(order, j)
+                added += 1
+        return added
+
+    def _can_start(
+        self, j: int, headline: bool, by_index: dict[int, _Start], order: list[int]
+    ) -> bool:
+        """Would an answer starting at ``j`` leave every answer with a body line?"""
+        k = bisect_left(order, j)
+        previous = by_index[order[k - 1]]
+        if j <= previous.index + (1 if previous.headline else 0):
+            return False
+        if not headline:
+            return True
+        return j + 1 < self._body_end(j, order)
+
+    def _paragraph_starts(
+        self,
+        by_index: dict[int, _Start],
+        order: list[int],
+        cap: int | None,
+        question_mode: bool,
+    ) -> None:
+        """Fallback for files of bare paragraphs: each paragraph may be an answer."""
+        candidates: list[tuple[float, int]] = []
+        for j in range(1, len(self.units)):
+            if j in by_index:
+                continue
+            unit, prev = self.units[j], self.units[j - 1]
+            if not unit.group_first or _never_starts(unit, prev):
+                continue
+            if question_mode and not unit.greeting and _pronoun_balance(unit.text) <= 0:
+                continue  # reads like more of the patient's question
+            score = 1.0
+            if unit.greeting:
+                score += 3.0
+            if prev.signoff or prev.signature:
+                score += 2.0
+            if unit.gap > self.typical_gap:
+                score += 1.5
+            candidates.append((score, j))
+        candidates.sort(key=lambda c: (-c[0], c[1]))
+        added = 0
+        for _score, j in candidates:
+            if cap is not None and added >= cap:
+                break
+            if self._can_start(j, False, by_index, order):
+                by_index[j] = _Start(j, False)
+                insort(order, j)
+                added += 1
+
+    def _keep_question_apart(self, by_index: dict[int, _Start], order: list[int]) -> None:
+        """Without a count line, a doctor block inside the question means the first answer
+        had neither headline nor vote widget: the question is then its first paragraph."""
+        end = order[1] if len(order) > 1 else len(self.units)
+        if not any(self.block_of[j] is not None for j in range(end)):
+            return
+        block_start = next(j for j in range(end) if self.block_of[j] is not None)
+        split = next((j for j in range(1, block_start) if self.units[j].group_first), None)
+        if split is None:
+            split = 1 if block_start > 1 else block_start
+        if split == 0 or split in by_index:
+            return
+        by_index[split] = _Start(split, False)
+        insort(order, split)
+        by_index[split].headline = self._first_line_is_headline(split, order)
+
+    # -- scores ------------------------------------------------------------------------
+
+    def _headline_score(self, j: int, *, context: bool = True) -> float | None:
+        """How much the unit at ``j`` reads as an answer's headline; None when it cannot be.
+
+        ``context`` adds what the neighbouring lines say (sign-off before, greeting after,
+        extra blank lines); the vote-widget rule already knows the position, so it skips it.
+        Scores are cached: several rules ask about the same line.
+        """
+        key = j if context else -1 - j
+        if key not in self._scores:
+            if context:
+                intrinsic = self._headline_score(j, context=False)
+                score = None if intrinsic is None else intrinsic + self._context_score(j)
+            else:
+                score = self._intrinsic_headline_score(self.units[j])
+            self._scores[key] = score
+        return self._scores[key]
+
+    def _intrinsic_headline_score(self, unit: _Unit) -> float | None:
+        """What the line itself says: length, ending, capitals, topic words, hashtags."""
+        if not _headline_shaped(unit):
+            return None
+        text = unit.text
+        words = _words(text)
+        score = 1.5 if unit.words <= 12 else 0.5 if unit.words <= 20 else -1.0
+        if len(text) > 120:
+            score -= 1.5
+        if unit.sentences == 2:
+            score -= 1.0
+        ending = _ending(text)
+        score += _ENDING_SCORES[ending]
+        if ending == "stop" and not _FIRST_PERSON_OR_YOU.isdisjoint(words):
+            score -= 1.5  # "I'm sorry you had...": prose, not a title
+        if unit.lower_start:
+            score -= 3.0
+        if _is_title_case(text):
+            score += 1.0
+        overlap = len(_stems_from_words(words) & self.title_stems)
+        score += 1.5 if overlap >= 2 else 1.0 if overlap == 1 else 0.0
+        if _alnum_key(text) == self.title_key:
+            score += 2.0
+        if "#" in text:
+            score += 0.5
+        return score
+
+    def _context_score(self, j: int) -> float:
+        """What the neighbouring lines say about the line at ``j`` being a headline."""
+        unit = self.units[j]
+        score = 0.0
+        if not unit.group_first:
+            score -= 1.0
+        if j > 0:
+            prev = self.units[j - 1]
+            if self.block_of[j - 1] is not None or prev.signoff or prev.signature:
+                score += 1.5
+            elif prev.greeting_only or prev.text.endswith(":"):
+                score -= 3.0
+        if unit.gap > self.typical_gap:
+            score += 1.5
+        if j + 1 < len(self.units) and self.block_of[j + 1] is None:
+            nxt = self.units[j + 1]
+            if nxt.greeting:
+                score += 1.5
+            elif nxt.signoff or nxt.signature:
+                score -= 3.0  # the "answer" would be nothing but a sign-off
+            elif nxt.long:
+                score += 0.5
+            if nxt.gap > self.typical_gap:
+                score -= 1.5  # extra blank lines after a line close an answer
+        return score
+
+    def _plain_score(self, j: int) -> float | None:
+        """How much the unit at ``j`` reads as the first line of an answer with no headline."""
+        unit, prev = self.units[j], self.units[j - 1]
+        if _never_starts(unit, prev):
+            return None
+        if self.block_of[j - 1] is None:
+            prev_headline = self._headline_score(j - 1)
+            if prev_headline is not None and prev_headline >= _T_FIRST:
+                return None  # the answer would start at that headline instead
+        score = -1.0
+        if not unit.group_first:
+            score -= 1.0
+        if unit.greeting:
+            score += 3.0
+        if prev.signoff or prev.signature:
+            score += 2.0
+        if unit.gap > self.typical_gap:
+            score += 1.5
+        return score
+
+    # -- answers -----------------------------------------------------------------------
+
+    def _build_answers(self, starts: list[_Start]) -> list[_Draft]:
+        drafts: list[_Draft] = []
+        n = len(self.units)
+        for k, start in enumerate(starts):
+            end = starts[k + 1].index if k + 1 < len(starts) else n
+            draft = self._draft(start, end)
+            if draft is not None:
+                drafts.append(draft)
+        return drafts
+
+    def _draft(self, start: _Start, end: int) -> _Draft | None:
+        units = self.units
+        headline = units[start.index].text if start.headline else None
+        body_from = start.index + (1 if start.headline else 0)
+        doctor = None
+        body_end = end
+        for j in range(body_from, end):
+            block_index = self.block_of[j]
+            if block_index is not None:
+                doctor = self.blocks[block_index][2]
+                body_end = j
+                break
+        line = units[start.index].line
+        if body_end == body_from:
+            if headline is None:
+                self.warnings.append(f"line {line}: doctor block without an answer, dropped")
+                return None
+            # A headline and a doctor block with nothing between: the line is the answer.
+            headline, body_from = None, start.index
+        body_units = units[body_from:body_end]
+        return _Draft(headline, _join_units(body_units), doctor, line, start.index, body_units)
+
+    def _judge_completeness(
+        self, drafts: list[_Draft], disclaimer: str | None, trailing_vote: bool, last: _Unit
+    ) -> bool:
+        """Decide whether the scrape reached the end of the page; may drop a cut-off stub.
+
+        The rule: a file that ends with the site disclaimer (even a cut-off copy of it) is
+        complete, because every answer comes before it. Without the disclaimer the file is
+        incomplete when it ends
+        - with a vote widget, or
+        - in the middle of a sentence: the last line is not part of a doctor block, not a
+          signature or sign-off, and does not end in closing punctuation (. ! ? ... quotes,
+          brackets).
+        Fewer answers than declared is not enough on its own: pages hide answers behind a
+        "more" button, and the count mismatch is reported as a warning either way.
+
+        When the cut leaves a last "answer" that is a single line reading as a headline, or
+        a scrap of a doctor block, it is dropped; otherwise the last answer is kept and
+        marked truncated.
+        """
+        if disclaimer is not None:
+            return True
+        if not trailing_vote and (
+            (self.units and self.block_of[-1] is not None)
+            or last.signoff
+            or last.signature
+            or not _ends_mid_sentence(last.text)
+        ):
+            return True
+        reason = "a vote widget" if trailing_vote else f"line {last.line}, mid-sentence"
+        self.warnings.append(f"the file is cut off: it ends with {reason}")
+        if not drafts or not self.units or drafts[-1].units[-1] is not self.units[-1]:
+            return False  # the cut is in the question or in the framing
+        stub = drafts[-1]
+        if stub.headline is None and stub.doctor is None and len(stub.units) == 1:
+            # A lone line after the last complete answer: a headline whose answer was never
+            # scraped, or the first characters of a doctor block. Neither is an answer.
+            index = stub.start
+            after_block = index > 0 and self.block_of[index - 1] is not None
+            score = self._headline_score(index, context=False)
+            if (after_block and len(last.text) <= 60) or (score is not None and score >= _T_FIRST):
+                drafts.pop()
+                self.warnings.append(f"line {stub.line}: dropped the cut-off line {last.text!r}")
+                return False
+        stub.truncated = True
+        return False
+
+
+@dataclass(slots=True)
+class _Draft:
+    headline: str | None
+    body: str
+    doctor: DoctorBlock | None
+    line: int
+    start: int  # index of the answer's first unit in the region
+    units: list[_Unit]  # the body's units
+    truncated: bool = False
+
+
+# --------------------------------------------------------------------------------------
+# Scanning and framing helpers
+# --------------------------------------------------------------------------------------
+
+
+def _scan(lines: list[str]) -> tuple[list[_Unit], bool]:
+    """Turn lines into units, dropping vote widgets, templates and noise lines.
+
+    Returns the units and whether a vote widget came after the last unit.
+    """
+    units: list[_Unit] = []
+    gap = vote_gap = 0
+    vote = broken = False
+    for index, line in enumerate(lines):
+        if not line:
+            gap += 1
+            continue
+        if line.startswith("{{"):
+            if "votecount" in line.casefold() and not vote:
+                vote, vote_gap = True, gap
+            continue  # template junk
+        if units and _BANNER_RE.match(line):
+            line = _BANNER_FULL_RE.sub("", line)
+            if not line:
+                broken = True
+                continue
+        if units and _is_noise(line):
+            broken = True
+            continue
+        units.append(_Unit(line, index + 1, gap, vote, vote_gap, broken))
+        gap = vote_gap = 0
+        vote = broken = False
+    return units, vote
+
+
+def _find_count_line(units: list[_Unit]) -> tuple[int | None, int | None]:
+    """Index of the ``Doctor Answers N`` line and the number N (None when not printed)."""
+    for index, unit in enumerate(units):
+        match = _COUNT_RE.match(unit.text)
+        if match:
+            number = match.group(1) or match.group(2)
+            return index, int(number.replace(",", "")) if number else None
+    return None, None
+
+
+def _is_noise(line: str) -> bool:
+    if len(line) > 40:
+        return False
+    return line.casefold().rstrip(".\u2026!: ") in _NOISE_LINES
+
+
+def _split_disclaimer(units: list[_Unit]) -> tuple[list[_Unit], str | None, bool]:
+    """Take the site disclaimer off the end: (units before it, its text, whether it is cut)."""
+    if not units:
+        return units, None, False
+    # Sometimes the disclaimer is glued to the last sentence of the last answer.
+    last = units[-1]
+    position = last.text.casefold().find(_SITE_DISCLAIMER_KEY[:42])
+    if position > 0:
+        units = units[:-1] + [
+            _Unit(
+                last.text[:position].rstrip(),
+                last.line,
+                last.gap,
+                last.vote,
+                last.vote_gap,
+                last.broken,
+            ),
+            _Unit(last.text[position:], last.line, 0, False, 0, False),
+        ]
+    for k in range(max(1, len(units) - 3), len(units)):
+        if _starts_disclaimer(units[k].text):
+            text = _join_units(units[k:])
+            key = _MULTI_SPACE_RE.sub(" ", text.replace("\n", " ")).casefold()
+            cut = len(key) < len(_SITE_DISCLAIMER_KEY) and _SITE_DISCLAIMER_KEY.startswith(key)
+            return units[:k], text, cut
+    return units, None, False
+
+
+def _starts_disclaimer(text: str) -> bool:
+    key = text.casefold()
+    if key.startswith("these answers are for educational purposes"):
+        return True
+    return len(key) >= _MIN_PARTIAL_DISCLAIMER and _SITE_DISCLAIMER_KEY.startswith(key)
+
+
+def _take_details(units: list[_Unit], limit: int | None = None) -> _Unit | None:
+    """Remove and return the details line (``age : 30 sex: female ...``), if any."""
+    stop = len(units) if limit is None else min(limit, len(units))
+    for i in range(stop):
+        if units[i].vote:
+            return None
+        if _DETAILS_START_RE.match(units[i].text):
+            return units.pop(i)
+    return None
+
+
+def _parse_details(unit: _Unit | None, warnings: list[str]) -> tuple[int | None, str, str]:
+    if unit is None:
+        return None, "", ""
+    values: dict[str, str] = {}
+    matches = list(_DETAILS_KEY_RE.finditer(unit.text))
+    for k, match in enumerate(matches):
+        end = matches[k + 1].start() if k + 1 < len(matches) else len(unit.text)
+        key = match.group(1).casefold()
+        values["sex" if key == "gender" else key] = unit.text[match.end() : end].strip()
+    age = None
+    raw_age = values.get("age", "")
+    if raw_age:
+        found = _AGE_RE.match(raw_age)
+        if found:
+            age = int(found.group())
+        else:
+            warnings.append(f"line {unit.line}: age {raw_age!r} is not a number")
+    return age, values.get("sex", ""), values.get("treatment", "")
+
+
+def _join_units(units: Iterable[_Unit]) -> str:
+    """Rejoin lines as written: a line break inside a paragraph, a blank line between."""
+    parts: list[str] = []
+    for unit in units:
+        if parts:
+            parts.append("\n\n" if unit.group_first else "\n")
+        parts.append(unit.text)
+    return "".join(parts)
+
+
+def _typical_gap(units: list[_Unit]) -> int:
+    """The usual number of blank lines between paragraphs; more than this is "extra"."""
+    gaps = sorted(u.gap for u in units if u.gap > 0 and not u.vote and not u.broken)
+    return gaps[len(gaps) // 2] if gaps else 1
+
+
+def _separated(unit: _Unit) -> bool:
+    """Junk lines between two blocks mean they belong to different answers."""
+    return unit.vote or unit.broken
+
+
+# --------------------------------------------------------------------------------------
+# Line shapes
+# --------------------------------------------------------------------------------------
+
+
+def _describe(unit: _Unit) -> None:
+    """Fill in the unit's shape. Long lines (most body text) only get the cheap features:
+    they cannot be headlines, sign-offs, signatures or block lines anyway."""
+    text = unit.text
+    size = len(text)
+    unit.greeting = bool(_GREETING_RE.match(text))
+    unit.bullet = bool(_BULLET_RE.match(text))
+    first_letter = next((c for c in text if c.isalpha()), "")
+    unit.lower_start = first_letter.islower()
+    if size > _MAX_HEADLINE_CHARS:
+        unit.long = True
+        unit.sentences = 3  # "many": only short lines need the exact number
+        unit.words = size // 5
+        return
+    unit.words = text.count(" ") + 1
+    unit.sentences = 1 + len(_SENTENCE_BREAK_RE.findall(text))
+    unit.signoff = size <= 80 and bool(_SIGNOFF_RE.match(text)) and not unit.greeting
+    unit.long = size >= 80 or unit.sentences >= 2
+    if size <= 90:
+        unit.name = _parse_name_line(text, require_credentials=False)
+        unit.place = _parse_place_line(text)
+        unit.rating = _parse_rating(text)
+    if size <= 60:
+        unit.signature = bool(_SIGNATURE_RE.match(text)) or (unit.name is not None and unit.name[2])
+
+
+def _pronoun_balance(text: str) -> int:
+    """Words addressing the reader minus words about the writer: doctors say "you"."""
+    words = _words(text)
+    return sum(1 for w in words if w in _DOCTOR_WORDS) - sum(
+        1 for w in words if w in _PATIENT_WORDS
+    )
+
+
+def _headline_shaped(unit: _Unit) -> bool:
+    text = unit.text
+    if len(text) > _MAX_HEADLINE_CHARS or unit.sentences > 2 or unit.words == 0:
+        return False
+    if unit.greeting or unit.signoff or unit.signature or unit.bullet:
+        return False
+    if text[-1] in ":,;" or unit.rating is not None or _COUNT_RE.match(text):
+        return False
+    return unit.place is None
+
+
+def _never_starts(unit: _Unit, prev: _Unit) -> bool:
+    """Lines that cannot open an answer: they continue or close the one before."""
+    return (
+        unit.bullet
+        or unit.signoff
+        or unit.signature
+        or unit.lower_start
+        or prev.greeting_only
+        or prev.text.endswith(":")
+    )
+
+
+_ENDING_SCORES = {"none": 2.0, "question": 1.5, "exclaim": 1.0, "ellipsis": 1.0, "stop": 0.0}
+
+
+def _ending(text: str) -> str:
+    stripped = text.rstrip("\"'\u201d\u2019)] ")
+    if not stripped:
+        return "none"
+    if stripped.endswith(("...", "\u2026")):
+        return "ellipsis"
+    return {"?": "question", "!": "exclaim", ".": "stop"}.get(stripped[-1], "none")
+
+
+def _ends_mid_sentence(text: str) -> bool:
+    last = text.rstrip()[-1]
+    return last.isalnum() or last in ",;:-\u2013\u2014(/&+"
+
+
+def _is_title_case(text: str) -> bool:
+    words = [w for w in text.split() if w[0].isalpha()]
+    content = [w for w in words if w.casefold() not in _SMALL_WORDS]
+    if len(content) < 2 or text.isupper():
+        return False
+    return all(w[0].isupper() for w in content)
+
+
+def _words(text: str) -> list[str]:
+    """Lower-cased words, apostrophes kept ("can't", "you're")."""
+    return _WORD_RE.findall(text.casefold().replace("\u2019", "'"))
+
+
+def _stems(text: str) -> frozenset[str]:
+    return _stems_from_words(_words(text))
+
+
+def _stems_from_words(words: list[str]) -> frozenset[str]:
+    # Five-letter prefixes are a cheap stemmer: "asymmetry"/"asymmetric", "smile"/"smiles".
+    return frozenset(w[:5] for w in words if len(w) >= 4 and w not in _STOPWORDS)
+
+
+def _alnum_key(text: str) -> str:
+    return _NON_ALNUM_RE.sub("", text.casefold())
+
+
+# --------------------------------------------------------------------------------------
+# Doctor block lines
+# --------------------------------------------------------------------------------------
+
+
+def _specialty_key(word: str) -> str:
+    word = word.casefold().strip(",")
+    return "and" if word == "&" else word
+
+
+_SPECIALTY_KEYS = frozenset(tuple(_specialty_key(w) for w in s.split()) for s in SPECIALTIES)
+_MAX_SPECIALTY_WORDS = max(len(k) for k in _SPECIALTY_KEYS)
+_SPECIALTY_LAST_WORDS = frozenset(k[-1] for k in _SPECIALTY_KEYS)
+
+
+def _match_block(units: list[_Unit], i: int) -> tuple[int, DoctorBlock] | None:
+    """Match a doctor block starting at unit ``i``: (end index, block), or None."""
+    n = len(units)
+    j = i
+    name = credentials = None
+    parsed = units[j].name
+    if parsed is not None:
+        name, credentials, has_credentials = parsed
+        nxt = units[j + 1] if j + 1 < n else None
+        follows = nxt is not None and _block_line_follows(nxt)
+        if has_credentials or (follows and (nxt.place is not None or nxt.rating is not None)):
+            j += 1
+        else:
+            name = credentials = None
+    place = specialty = ""
+    if j < n and (j == i or _block_line_follows(units[j])):
+        split = units[j].place
+        if split is not None and (split[0] or name is not None or _rating_follows(units, j)):
+            place, specialty = split
+            j += 1
+    rating = reviews = None
+    if j < n and (j == i or _block_line_follows(units[j])) and units[j].rating is not None:
+        rating, reviews = units[j].rating
+        j += 1
+    if j == i:
+        return None
+    return j, DoctorBlock(name, credentials or "", place, specialty, rating, reviews)
+
+
+def _block_line_follows(unit: _Unit) -> bool:
+    # Lines of one block may be parted by a blank line or two, never by junk lines.
+    return not unit.vote and not unit.broken and unit.gap <= 2
+
+
+def _rating_follows(units: list[_Unit], j: int) -> bool:
+    return (
+        j + 1 < len(units) and _block_line_follows(units[j + 1]) and units[j + 1].rating is not None
+    )
+
+
+def _parse_rating(text: str) -> tuple[Decimal | None, int | None] | None:
+    if not text[0].isdigit():
+        return None
+    match = _RATING_RE.match(text)
+    if match:
+        reviews = match.group(2)
+        return Decimal(match.group(1).replace(",", ".")), _int(reviews) if reviews else None
+    match = _REVIEWS_ONLY_RE.match(text)
+    if match:
+        return None, _int(match.group(1))
+    return None
+
+
+def _int(digits: str) -> int:
+    return int(digits.replace(",", "").replace(".", ""))
+
+
+def _parse_place_line(text: str) -> tuple[str, str] | None:
+    """``(place, specialty)`` when the line reads as a block's place line, else None."""
+    if len(text) > 90 or text[-1] in ".!?:;,\"')" or not text[0].isupper():
+        return None
+    if text[text.rfind(" ") + 1 :].casefold() not in _SPECIALTY_LAST_WORDS:
+        return None  # cheap test first: most lines end in no specialty word
+    place, specialty = split_place_specialty(text)
+    if not specialty:
+        return None
+    words = place.split()
+    if len(words) > 6:
+        return None
+    for word in words:
+        key = word.casefold().strip(",()")
+        if key in _NOT_PLACE_WORDS:
+            return None
+        if key in _PLACE_CONNECTORS or key[:2] in ("d'", "l'") or word[0].isdigit():
+            continue
+        if not word[0].isupper():
+            return None
+        if not all(c.isalpha() or c in ".-'\u2019,()" for c in word):
+            return None
+    return place, specialty
+
+
+def _is_credential(token: str) -> bool:
+    return any(c.isupper() for c in token) and _credential_key(token) in _CREDENTIALS
+
+
+def _credential_key(token: str) -> str:
+    return token.replace(".", "").replace("-", "").replace("(", "").replace(")", "").upper()
+
+
+def _parse_name_line(text: str, *, require_credentials: bool) -> tuple[str, str, bool] | None:
+    """``(name, credentials, has_credentials)`` for a doctor's name line, else None.
+
+    ``Steven F. Weiner, MD`` -> ("Steven F. Weiner", "MD"); ``Stephen Weber MD, FACS`` ->
+    ("Stephen Weber", "MD, FACS"); a bare ``Keith Denkler`` -> ("Keith Denkler", "").
+    """
+    if len(text) > 80 or not text[0].isupper() or text[-1] in "!?:;":
+        return None
+    # Quick rejection of ordinary sentences: a name has no lowercase words but particles.
+    for word in text.split():
+        if word[0].islower() and word.casefold() not in _NAME_PARTICLES:
+            return None
+    spans = list(_TOKEN_RE.finditer(text))
+    k = len(spans)
+    # Credentials trail the name; keep two name tokens ("Anh Do, MD" is Dr. Do).
+    while k > 2 and _is_credential(spans[k - 1].group()):
+        k -= 1
+    has_credentials = k < len(spans)
+    if require_credentials and not has_credentials:
+        return None
+    name = text[: spans[k - 1].end()].rstrip(" ,")
+    credentials = text[spans[k].start() :] if has_credentials else ""
+    tokens = _NICKNAME_RE.sub(" ", name).replace(",", " ").split()
+    if not 2 <= len(tokens) <= 6 or not all(_is_name_token(t) for t in tokens):
+        return None
+    if not has_credentials and text[-1] == ".":
+        return None  # "Good Luck." is a sign-off, a bare name has no full stop
+    return name, credentials, has_credentials
+
+
+def _is_name_token(token: str) -> bool:
+    key = token.casefold()
+    if key in _NAME_PARTICLES:
+        return True
+    if not token[0].isupper():
+        return False
+    if token.endswith("."):
+        return len(token) <= 4  # initials and "Dr.", "St.", "Jr."
+    if key in _NOT_NAME_WORDS:
+        return False
+    return all(c.isalpha() or c in "'\u2019-" for c in token)

@@ -1,0 +1,186 @@
+"""Automatic treatment-area and procedure tags from the keyword lists staff keep.
+
+Matching works on words, not substrings: "mesobotox" does not match "botox", and
+"crow's feet", "crows feet" and "crow’s feet" all match the same keyword. Each text is
+tokenised once and its one- to four-word runs are looked up in a dict, so tagging costs
+the same whatever the number of keywords.
+
+Title and question weigh most; answers may add a tag only when several of them agree,
+so one passing mention in one answer does not tag a thread.
+"""
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+
+_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+MAX_PHRASE_WORDS = 4
+
+# A tag applies when its score reaches THRESHOLD: a title or question hit is enough,
+# answers need two of them to agree.
+TITLE_WEIGHT, QUESTION_WEIGHT, ANSWER_WEIGHT, THRESHOLD = 3, 3, 1, 2
+
+
+def _tokens(text: str) -> list[str]:
+    text = text.lower().translate(_APOSTROPHES)
+    return [token.replace("'", "") for token in _WORD.findall(text)]
+
+
+def _phrase(keyword: str) -> tuple[str, ...]:
+    return tuple(_tokens(keyword))
+
+
+@dataclass(frozen=True)
+class KeywordIndex:
+    """Keyword phrase (as a tuple of tokens) -> ids of the tags it points to, per facet."""
+
+    areas: dict[tuple[str, ...], frozenset[int]]
+    procedures: dict[tuple[str, ...], frozenset[int]]
+    first_words: frozenset[str] = frozenset()
+
+    def __post_init__(self):
+        words = {phrase[0] for index in (self.areas, self.procedures) for phrase in index}
+        object.__setattr__(self, "first_words", frozenset(words))
+
+    @classmethod
+    def load(cls) -> "KeywordIndex":
+        from questions.models import Procedure, TreatmentArea
+
+        return cls(areas=cls._build(TreatmentArea), procedures=cls._build(Procedure))
+
+    @staticmethod
+    def _build(model) -> dict[tuple[str, ...], frozenset[int]]:
+        index: dict[tuple[str, ...], set[int]] = defaultdict(set)
+        for tag_id, name, keywords in model.objects.values_list("id", "name", "keywords"):
+            for keyword in [name, *keywords.splitlines()]:
+                phrase = _phrase(keyword)
+                if 0 < len(phrase) <= MAX_PHRASE_WORDS:
+                    index[phrase].add(tag_id)
+        return {phrase: frozenset(ids) for phrase, ids in index.items()}
+
+    def _hits(self, index, tokens: list[str]) -> set[int]:
+        found: set[int] = set()
+        starts = self.first_words
+        for start, token in enumerate(tokens):
+            # Almost no word begins a keyword: one set lookup rules it out.
+            if token not in starts:
+                continue
+            for length in range(1, MAX_PHRASE_WORDS + 1):
+                ids = index.get(tuple(tokens[start : start + length]))
+                if ids:
+                    found |= ids
+        return found
+
+    def match(self, title: str, question: str, answers: Iterable[str]) -> tuple[set, set]:
+        """Return (area ids, procedure ids) for a thread's texts."""
+        result = []
+        title_tokens, question_tokens = _tokens(title), _tokens(question)
+        answer_tokens = [_tokens(text) for text in answers]
+        for index in (self.areas, self.procedures):
+            scores: dict[int, int] = defaultdict(int)
+            for tag_id in self._hits(index, title_tokens):
+                scores[tag_id] += TITLE_WEIGHT
+            for tag_id in self._hits(index, question_tokens):
+                scores[tag_id] += QUESTION_WEIGHT
+            for tokens in answer_tokens:
+                for tag_id in self._hits(index, tokens):
+                    scores[tag_id] += ANSWER_WEIGHT
+            result.append({tag_id for tag_id, score in scores.items() if score >= THRESHOLD})
+        return result[0], result[1]
+
+
+@dataclass(frozen=True)
+class RetagReport:
+    questions_changed: int = 0
+    added: int = 0
+    removed: int = 0
+
+    def __str__(self):
+        return (
+            f"{self.questions_changed:,} threads changed: "
+            f"{self.added:,} tags added, {self.removed:,} removed"
+        )
+
+
+def questions_apply_auto_tags(*, wanted: dict[int, tuple[set, set]]) -> RetagReport:
+    """Make each question's auto tags exactly `wanted[question_id] = (areas, procedures)`.
+
+    Only rows with auto=True are removed; a tag that staff set by hand is never touched,
+    and an auto tag that staff already set is not added twice.
+    """
+    from questions.models import TaggedArea, TaggedProcedure
+
+    added = removed = 0
+    changed: set[int] = set()
+    ids = list(wanted)
+    for facet, model in enumerate((TaggedArea, TaggedProcedure)):
+        current: dict[int, dict[int, bool]] = defaultdict(dict)
+        for qid, tag_id, auto in model.objects.filter(content_object_id__in=ids).values_list(
+            "content_object_id", "tag_id", "auto"
+        ):
+            current[qid][tag_id] = auto
+        stale, new_rows = [], []
+        for qid, facets in wanted.items():
+            want = facets[facet]
+            have = current.get(qid, {})
+            for tag_id, auto in have.items():
+                if auto and tag_id not in want:
+                    stale.append((qid, tag_id))
+            for tag_id in want - have.keys():
+                new_rows.append(model(content_object_id=qid, tag_id=tag_id, auto=True))
+            if any(auto and t not in want for t, auto in have.items()) or want - have.keys():
+                changed.add(qid)
+        if stale:
+            by_question: dict[int, list[int]] = defaultdict(list)
+            for qid, tag_id in stale:
+                by_question[qid].append(tag_id)
+            # One DELETE for the whole batch: (question, tag) pairs as a VALUES list.
+            condition = Q()
+            for qid, tag_ids in by_question.items():
+                condition |= Q(content_object_id=qid, tag_id__in=tag_ids)
+            removed += model.objects.filter(condition, auto=True).delete()[0]
+        if new_rows:
+            model.objects.bulk_create(new_rows, ignore_conflicts=True)
+            added += len(new_rows)
+    return RetagReport(questions_changed=len(changed), added=added, removed=removed)
+
+
+def questions_retag(*, question_ids: Iterable[int] | None = None, batch_size=500) -> RetagReport:
+    """Re-run auto-tagging with the current keyword lists; None means every thread."""
+    from answers.models import Answer
+    from questions.models import Question
+    from questions.services import question_refresh_derived
+
+    index = KeywordIndex.load()
+    queryset = Question.objects.order_by("pk")
+    if question_ids is not None:
+        queryset = queryset.filter(pk__in=list(question_ids))
+    total = RetagReport()
+    ids = list(queryset.values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start : start + batch_size]
+        answers: dict[int, list[str]] = defaultdict(list)
+        for qid, headline, body in Answer.objects.filter(
+            question_id__in=chunk, status=Answer.Status.PUBLISHED
+        ).values_list("question_id", "headline", "body"):
+            answers[qid].append(f"{headline}\n{body}")
+        wanted = {
+            qid: index.match(title, body, answers.get(qid, []))
+            for qid, title, body in Question.objects.filter(pk__in=chunk).values_list(
+                "pk", "title", "body"
+            )
+        }
+        with transaction.atomic():
+            report = questions_apply_auto_tags(wanted=wanted)
+            question_refresh_derived(question_ids=chunk)
+        total = RetagReport(
+            questions_changed=total.questions_changed + report.questions_changed,
+            added=total.added + report.added,
+            removed=total.removed + report.removed,
+        )
+    return total
