@@ -38,6 +38,24 @@ class Doctor(models.Model):
         return reverse("answers:doctor_detail", args=[self.slug])
 
 
+class DoctorAlias(models.Model):
+    """An identity folded into another doctor by a merge, so that imports find the kept one."""
+
+    identity_key = models.CharField(max_length=400)
+    doctor = models.ForeignKey(Doctor, on_delete=models.CASCADE, related_name="aliases")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "doctor aliases"
+        constraints = [
+            # The importer resolves an identity to exactly one doctor.
+            models.UniqueConstraint(fields=["identity_key"], name="doctoralias_unique_identity"),
+        ]
+
+    def __str__(self):
+        return f"{self.identity_key} → {self.doctor}"
+
+
 class AnswerQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Answer.Status.PUBLISHED)

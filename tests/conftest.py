@@ -20,10 +20,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     Transactional tests (the live server, concurrent imports) flush every table when they
     end, data migrations included, and --reuse-db keeps that empty database for the next
-    session. Seeding again is idempotent.
+    session. Seeding again (vocabularies, the Curators group) is idempotent.
     """
-    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
 
     seed = importlib.import_module("questions.migrations.0002_seed_vocabularies").seed
+    curators = importlib.import_module("answers.migrations.0002_curators_group")
     with django_db_blocker.unblock():
+        # The data migrations' own functions, run against the migrated models' state.
+        apps = MigrationLoader(connection).project_state().apps
         seed(apps, None)
+        curators.create_curators(apps, None)

@@ -369,3 +369,20 @@ def test_two_runs_at_once_make_no_duplicates_and_no_crash(seed_dir):
     assert Question.objects.count() == 5
     assert Doctor.objects.filter(name="Steven F. Weiner").count() == 1
     assert sorted(ImportRun.objects.values_list("created", "unchanged")) == [(0, 5), (5, 0)]
+
+
+def test_it_files_answers_of_a_merged_doctor_under_the_doctor_staff_kept(workdir):
+    from answers.services import doctor_merge
+
+    run_import(workdir)
+    weiner = Doctor.objects.get(name="Steven F. Weiner")
+    yoo = Doctor.objects.get(name="Donald B. Yoo")
+    doctor_merge(keep=yoo, others=[weiner])
+    path = workdir / SAMPLE_000
+    path.write_text(path.read_text().replace("Mesobotox is a very dilute", "Mesobotox is dilute"))
+    status, out, err = run_import(workdir)
+    assert status == 0, err
+    assert "1 updated" in out
+    assert not Doctor.objects.filter(name="Steven F. Weiner").exists()
+    answer = Answer.objects.get(question__source_key="bd6cf83177b9ec6f", position=2)
+    assert answer.doctor == yoo and answer.body.startswith("Mesobotox is dilute")

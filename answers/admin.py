@@ -1,0 +1,185 @@
+"""The staff's working desk for answers and doctors.
+
+Saving an answer here marks it staff-edited, so a re-import leaves it as staff left it;
+bulk actions go through answers.services, which log to the admin history and refresh the
+threads' answer counts and search vectors.
+"""
+
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from answers.models import Answer, Doctor
+from answers.services import answers_set_featured, answers_set_status, doctor_merge
+from questions.admin import admin_link, merge_action_response
+from questions.services import question_refresh_derived
+
+
+class DoctorSpecialtyFilter(admin.AllValuesFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "doctor's specialty"
+
+
+@admin.register(Answer)
+class AnswerAdmin(admin.ModelAdmin):
+    list_display = ("excerpt", "thread", "doctor", "status", "is_featured", "edited_by_staff")
+    list_filter = (
+        "status",
+        "is_featured",
+        "edited_by_staff",
+        ("doctor__specialty", DoctorSpecialtyFilter),
+    )
+    search_fields = ("body", "headline", "question__title", "doctor__name")
+    search_help_text = "Answer text or headline, the thread's title, or the doctor's name."
+    list_select_related = ("question", "doctor")
+    autocomplete_fields = ("question", "doctor")
+    list_per_page = 50
+    readonly_fields = ("edited_by_staff", "created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("question", "position", "doctor", "headline", "body")}),
+        ("On the thread page", {"fields": ("status", "is_featured", "sort_order")}),
+        (
+            "Byline without a named doctor",
+            {
+                "fields": (
+                    "byline_place",
+                    "byline_specialty",
+                    "byline_rating",
+                    "byline_review_count",
+                ),
+                "classes": ("collapse",),
+            },
+        ),
+        ("Record", {"fields": ("edited_by_staff", "created_at", "updated_at")}),
+    )
+    actions = ("publish", "hide", "feature", "unfeature")
+
+    def get_queryset(self, request):
+        # The thread's title is all the list needs of it; its text and vector stay behind.
+        return (
+            super()
+            .get_queryset(request)
+            .defer("question__body", "question__search_vector", "question__disclaimer")
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        # The position is how a re-import finds this answer: set once, never changed.
+        return (*self.readonly_fields, "position") if obj else self.readonly_fields
+
+    @admin.display(description="answer")
+    def excerpt(self, obj):
+        return Truncator(obj.headline or obj.body).chars(90)
+
+    @admin.display(description="thread", ordering="question__title")
+    def thread(self, obj):
+        return admin_link(obj.question, Truncator(obj.question.title).chars(60))
+
+    def save_model(self, request, obj, form, change):
+        # Staff edited this answer: a later import must leave it as it is.
+        obj.edited_by_staff = True
+        super().save_model(request, obj, form, change)
+        question_ids = {obj.question_id}
+        if change and "question" in form.changed_data:
+            question_ids.add(form.initial["question"])  # the thread it left
+        question_refresh_derived(question_ids=question_ids)
+
+    # Only superusers delete answers (curators hide them); counts and search follow.
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        question_refresh_derived(question_ids=[obj.question_id])
+
+    def delete_queryset(self, request, queryset):
+        question_ids = set(queryset.values_list("question_id", flat=True))
+        super().delete_queryset(request, queryset)
+        question_refresh_derived(question_ids=question_ids)
+
+    @admin.action(description="Publish selected answers", permissions=["change"])
+    def publish(self, request, queryset):
+        n = answers_set_status(
+            answer_ids=queryset, status=Answer.Status.PUBLISHED, user=request.user
+        )
+        self.message_user(request, f"{n} answer(s) published.", messages.SUCCESS)
+
+    @admin.action(description="Hide selected answers", permissions=["change"])
+    def hide(self, request, queryset):
+        n = answers_set_status(answer_ids=queryset, status=Answer.Status.HIDDEN, user=request.user)
+        self.message_user(request, f"{n} answer(s) hidden.", messages.SUCCESS)
+
+    @admin.action(description="Feature selected answers", permissions=["change"])
+    def feature(self, request, queryset):
+        n = answers_set_featured(answer_ids=queryset, featured=True, user=request.user)
+        self.message_user(request, f"{n} answer(s) featured.", messages.SUCCESS)
+
+    @admin.action(description="Unfeature selected answers", permissions=["change"])
+    def unfeature(self, request, queryset):
+        n = answers_set_featured(answer_ids=queryset, featured=False, user=request.user)
+        self.message_user(request, f"{n} answer(s) no longer featured.", messages.SUCCESS)
+
+
+@admin.register(Doctor)
+class DoctorAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "credentials",
+        "specialty",
+        "place",
+        "rating",
+        "review_count",
+        "answer_count",
+    )
+    list_filter = ("specialty", "place")
+    search_fields = ("name", "credentials", "specialty", "place")
+    search_help_text = "Name, credentials, specialty or place."
+    readonly_fields = ("identity_key", "answer_count", "created_at", "updated_at")
+    fields = (
+        "name",
+        "credentials",
+        "specialty",
+        "place",
+        ("rating", "review_count"),
+        "slug",
+        "identity_key",
+        "answer_count",
+        "created_at",
+        "updated_at",
+    )
+    actions = ("merge",)
+    # Explicit: Meta.ordering does not apply to the GROUP BY of the answer count.
+    ordering = ("name", "id")
+
+    def get_queryset(self, request):
+        # One aggregate for the whole page, never a count per row.
+        return super().get_queryset(request).annotate(num_answers=Count("answers"))
+
+    @admin.display(description="answers", ordering="num_answers")
+    def answer_count(self, obj):
+        url = reverse("admin:answers_answer_changelist")
+        return format_html('<a href="{}?doctor__id__exact={}">{}</a>', url, obj.pk, obj.num_answers)
+
+    @admin.action(description="Merge selected doctors into one…", permissions=["change", "delete"])
+    def merge(self, request, queryset):
+        doctors = list(queryset.order_by("-num_answers", "pk"))
+        return merge_action_response(
+            self,
+            request,
+            doctors,
+            columns=["name", "specialty", "place", "rating", "reviews", "answers"],
+            cells=lambda d: [
+                d,
+                d.specialty,
+                d.place,
+                d.rating if d.rating is not None else "—",
+                d.review_count if d.review_count is not None else "—",
+                d.num_answers,
+            ],
+            explanation=(
+                "All answers of the others move to the doctor you keep, blank details on it "
+                "are filled from them, the larger review count is kept with its rating, "
+                "and the others are removed."
+            ),
+            merge=lambda keep, others: doctor_merge(keep=keep, others=others, user=request.user),
+            default_keep=doctors[0] if doctors else None,
+        )

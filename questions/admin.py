@@ -1,0 +1,575 @@
+"""The staff's working desk for threads, their tags and the import history.
+
+Lists load a fixed number of queries whatever the number of rows (tags are prefetched,
+counts annotated, foreign keys joined); actions call the services in questions.curation
+and questions.tagging, which log to the admin history and keep derived fields current.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.widgets import FilteredSelectMultiple
+from django.db import models
+from django.db.models import Count, Exists, OuterRef
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from taggit.models import Tag
+
+from answers.models import Answer
+from answers.services import history_log
+from questions.curation import THROUGH, questions_set_published, tag_merge
+from questions.models import (
+    ImportRecord,
+    ImportRun,
+    Procedure,
+    Question,
+    TreatmentArea,
+)
+from questions.services import question_refresh_derived
+
+# taggit's own Tag model is unused here (both facets have their own tag models); its
+# admin page would only confuse curators.
+if admin.site.is_registered(Tag):
+    admin.site.unregister(Tag)
+
+admin.site.site_header = "kbsite: the curation desk"
+admin.site.site_title = "kbsite admin"
+admin.site.index_title = "Keep the knowledge base right"
+
+# Editing any of these in the admin marks the thread staff-edited (imports keep them).
+STAFF_TEXT_FIELDS = frozenset(
+    {"title", "slug", "body", "patient_age", "patient_sex", "patient_treatment", "disclaimer"}
+)
+
+# How many recent runs the "import run" filters offer; older ones work by URL (?run=<id>).
+RECENT_RUNS = 15
+
+
+def admin_link(obj, text=None):
+    """A link to `obj`'s change page in the admin."""
+    opts = obj._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    return format_html('<a href="{}">{}</a>', url, text if text is not None else obj)
+
+
+def merge_action_response(
+    modeladmin, request, objects, *, columns, cells, explanation, merge, default_keep
+):
+    """The two steps of a "merge" action: pick the row to keep, then merge into it.
+
+    `objects` are the selected rows; `cells(obj)` gives the table cells for `columns`;
+    `merge(keep=..., others=...)` does the work and returns a report to show.
+    """
+    opts = modeladmin.model._meta
+    if len(objects) < 2:
+        modeladmin.message_user(
+            request, f"Select two or more {opts.verbose_name_plural} to merge.", messages.WARNING
+        )
+        return None
+    if request.POST.get("post") == "yes":
+        keep = next((o for o in objects if str(o.pk) == request.POST.get("keep")), None)
+        if keep is not None:
+            report = merge(keep=keep, others=[o for o in objects if o is not keep])
+            modeladmin.message_user(request, str(report), messages.SUCCESS)
+            return None
+        modeladmin.message_user(request, f"Choose the {opts.verbose_name} to keep.", messages.ERROR)
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": f"Merge {len(objects)} {opts.verbose_name_plural}",
+        "subtitle": None,
+        "opts": opts,
+        "explanation": explanation,
+        "columns": columns,
+        "rows": [{"pk": o.pk, "cells": cells(o)} for o in objects],
+        "keep_pk": default_keep.pk,
+        "action": request.POST.get("action"),
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    request.current_app = modeladmin.admin_site.name
+    return TemplateResponse(request, "admin/merge_selected.html", context)
+
+
+# --- Questions ------------------------------------------------------------------------
+
+
+class FacetFilter(admin.SimpleListFilter):
+    """Threads with one procedure / treatment area, by slug (bookmarkable)."""
+
+    model = None
+
+    def lookups(self, request, model_admin):
+        return list(self.model.objects.values_list("slug", "name"))
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Exists(
+                THROUGH[self.model].objects.filter(content_object=OuterRef("pk"), tag__slug=value)
+            )
+        )
+
+
+class ProcedureFilter(FacetFilter):
+    title = "procedure"
+    parameter_name = "procedure"
+    model = Procedure
+
+
+class AreaFilter(FacetFilter):
+    title = "treatment area"
+    parameter_name = "area"
+    model = TreatmentArea
+
+
+class HasHiddenAnswersFilter(admin.SimpleListFilter):
+    title = "has hidden answers"
+    parameter_name = "hidden_answers"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(self, request, queryset):
+        hidden = Exists(Answer.objects.filter(question=OuterRef("pk"), status=Answer.Status.HIDDEN))
+        if self.value() == "yes":
+            return queryset.filter(hidden)
+        if self.value() == "no":
+            return queryset.filter(~hidden)
+        return queryset
+
+
+class ImportRunFilter(admin.SimpleListFilter):
+    """The most recent runs; any older run by its id in the URL (?run=<id>)."""
+
+    title = "import run"
+    parameter_name = "run"
+
+    def lookups(self, request, model_admin):
+        return [
+            (str(run.pk), str(run))
+            for run in ImportRun.objects.only("pk", "started_at")[:RECENT_RUNS]
+        ]
+
+    def run_id(self):
+        value = self.value() or ""
+        return int(value) if value.isdigit() else None
+
+    def queryset(self, request, queryset):
+        run_id = self.run_id()
+        if run_id is None:
+            return queryset
+        if queryset.model is ImportRecord:
+            return queryset.filter(run_id=run_id)
+        return queryset.filter(
+            Exists(ImportRecord.objects.filter(question=OuterRef("pk"), run_id=run_id))
+        )
+
+
+class AnswerInline(admin.TabularInline):
+    """A thread's answers in page order; imports add them, staff edit and hide them."""
+
+    model = Answer
+    fields = ("position", "headline", "body", "status", "is_featured", "doctor", "sort_order")
+    readonly_fields = ("position",)
+    ordering = ("position",)
+    autocomplete_fields = ("doctor",)
+    extra = 0
+    show_change_link = True
+    formfield_overrides = {
+        # Long enough to read an answer, short enough to see the next one.
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 6, "cols": 60})}
+    }
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("doctor")
+
+    def has_add_permission(self, request, obj=None):
+        return False  # answers come from imports: a thread page has nothing to add
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # hide an answer instead: a deleted one would come back on re-import
+
+
+class ImportRecordInline(admin.TabularInline):
+    """Every import of this thread's file, newest first: the thread's provenance."""
+
+    model = ImportRecord
+    fields = ("run", "path", "content_hash", "outcome", "line", "message")
+    readonly_fields = fields
+    ordering = ("-run__started_at", "-id")
+    extra = 0
+    can_delete = False
+    verbose_name = "import record"
+    verbose_name_plural = "import history"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("run")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class QuestionAdminForm(forms.ModelForm):
+    """Tags picked from the vocabularies rather than typed, so a typo makes no new tag."""
+
+    procedures = forms.ModelMultipleChoiceField(
+        queryset=Procedure.objects.all(),
+        required=False,
+        widget=FilteredSelectMultiple("procedures", is_stacked=False),
+    )
+    areas = forms.ModelMultipleChoiceField(
+        label="Treatment areas",
+        queryset=TreatmentArea.objects.all(),
+        required=False,
+        widget=FilteredSelectMultiple("treatment areas", is_stacked=False),
+    )
+
+    class Meta:
+        model = Question
+        fields = (
+            "title",
+            "slug",
+            "body",
+            "is_published",
+            "procedures",
+            "areas",
+            "patient_age",
+            "patient_sex",
+            "patient_treatment",
+            "declared_answer_count",
+            "is_complete",
+            "disclaimer",
+            "source_key",
+        )
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    form = QuestionAdminForm
+    list_display = (
+        "title",
+        "procedure_list",
+        "area_list",
+        "answers_shown",
+        "is_complete",
+        "is_published",
+        "last_imported_at",
+    )
+    list_filter = (
+        ProcedureFilter,
+        AreaFilter,
+        "is_published",
+        "is_complete",
+        HasHiddenAnswersFilter,
+        "edited_by_staff",
+        ImportRunFilter,
+    )
+    search_fields = ("title", "body", "answers__doctor__name", "=source_key")
+    search_help_text = "Title, question text, a doctor's name, or a file's exact page id."
+    date_hierarchy = "created_at"
+    list_per_page = 50
+    readonly_fields = (
+        "edited_by_staff",
+        "source_file",
+        "content_hash",
+        "first_imported_at",
+        "last_imported_at",
+        "answer_count",
+        "created_at",
+        "updated_at",
+    )
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "body", "is_published")}),
+        ("Tags", {"fields": ("procedures", "areas")}),
+        (
+            "Patient",
+            {"fields": ("patient_age", "patient_sex", "patient_treatment")},
+        ),
+        (
+            "Source page",
+            {
+                "fields": (
+                    "declared_answer_count",
+                    "answer_count",
+                    "is_complete",
+                    "disclaimer",
+                    "edited_by_staff",
+                    "source_key",
+                    "source_file",
+                    "content_hash",
+                    "first_imported_at",
+                    "last_imported_at",
+                    "created_at",
+                    "updated_at",
+                )
+            },
+        ),
+    )
+    inlines = (AnswerInline, ImportRecordInline)
+    actions = ("publish", "unpublish", "retag")
+
+    def get_queryset(self, request):
+        # Tags through taggit's prefetch: two queries for the whole page, never one per row.
+        return (
+            super()
+            .get_queryset(request)
+            .defer("search_vector")
+            .prefetch_related("procedures", "areas")
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        # The source key is how re-imports find the thread: set once, never changed.
+        return (*self.readonly_fields, "source_key") if obj else self.readonly_fields
+
+    @admin.display(description="procedures")
+    def procedure_list(self, obj):
+        return ", ".join(tag.name for tag in obj.procedures.all())
+
+    @admin.display(description="treatment areas")
+    def area_list(self, obj):
+        return ", ".join(tag.name for tag in obj.areas.all())
+
+    @admin.display(description="answers shown / declared", ordering="answer_count")
+    def answers_shown(self, obj):
+        declared = "?" if obj.declared_answer_count is None else obj.declared_answer_count
+        return f"{obj.answer_count} / {declared}"
+
+    def save_model(self, request, obj, form, change):
+        if not change or STAFF_TEXT_FIELDS.intersection(form.changed_data):
+            # Staff wrote this text: a later import keeps it as they left it.
+            obj.edited_by_staff = True
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Answer:
+            return super().save_formset(request, form, formset, change)
+        # Staff edited these answers: a later import must leave them as they are.
+        for answer in formset.save(commit=False):
+            answer.edited_by_staff = True
+            answer.save()
+        formset.save_m2m()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Title, text, tags or answers may have changed: count and search follow at once.
+        question_refresh_derived(question_ids=[form.instance.pk])
+
+    @admin.action(description="Publish selected threads", permissions=["change"])
+    def publish(self, request, queryset):
+        n = questions_set_published(question_ids=queryset, published=True, user=request.user)
+        self.message_user(request, f"{n} thread(s) published.", messages.SUCCESS)
+
+    @admin.action(description="Unpublish selected threads", permissions=["change"])
+    def unpublish(self, request, queryset):
+        n = questions_set_published(question_ids=queryset, published=False, user=request.user)
+        self.message_user(request, f"{n} thread(s) unpublished.", messages.SUCCESS)
+
+    @admin.action(description="Re-run auto-tagging on selected threads", permissions=["change"])
+    def retag(self, request, queryset):
+        from questions.tagging import questions_retag
+
+        questions = list(queryset.only("pk", "title").prefetch_related(None).order_by())
+        report = questions_retag(question_ids=[q.pk for q in questions])
+        history_log(user=request.user, objects=questions, message=f"Auto-tagging re-run: {report}.")
+        self.message_user(request, f"Auto-tagging re-run: {report}.", messages.SUCCESS)
+
+
+# --- Treatment areas and procedures ------------------------------------------------------
+
+
+class FacetTagAdmin(admin.ModelAdmin):
+    """Shared by both tag vocabularies: what visitors read and what auto-tagging matches."""
+
+    list_display = ("name", "slug", "keyword_excerpt", "thread_count")
+    search_fields = ("name", "slug", "keywords", "description")
+    prepopulated_fields = {"slug": ("name",)}
+    fields = ("name", "slug", "description", "keywords")
+    actions = ("retag_every_thread", "merge")
+    # Explicit: Meta.ordering does not apply to the GROUP BY of the thread count.
+    ordering = ("name", "id")
+    filter_parameter = None  # the QuestionAdmin filter that lists this tag's threads
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(num_threads=Count("tagged_items"))
+
+    @admin.display(description="keywords")
+    def keyword_excerpt(self, obj):
+        return Truncator(", ".join(obj.keyword_list())).chars(80)
+
+    @admin.display(description="threads", ordering="num_threads")
+    def thread_count(self, obj):
+        url = reverse("admin:questions_question_changelist")
+        return format_html(
+            '<a href="{}?{}={}">{}</a>', url, self.filter_parameter, obj.slug, obj.num_threads
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:
+            # The name is part of every tagged thread's search vector.
+            question_refresh_derived(
+                question_ids=obj.tagged_items.values_list("content_object_id", flat=True)
+            )
+        if "keywords" in form.changed_data:
+            self.message_user(
+                request,
+                "Keywords changed: run “Re-tag every thread now” to apply them to "
+                "threads already imported.",
+                messages.INFO,
+            )
+
+    # A deleted tag leaves its name in its threads' search vectors until refreshed.
+    def delete_model(self, request, obj):
+        question_ids = list(obj.tagged_items.values_list("content_object_id", flat=True))
+        super().delete_model(request, obj)
+        question_refresh_derived(question_ids=question_ids)
+
+    def delete_queryset(self, request, queryset):
+        tag_ids = list(queryset.values_list("pk", flat=True))
+        question_ids = set(
+            THROUGH[self.model]
+            .objects.filter(tag_id__in=tag_ids)
+            .values_list("content_object_id", flat=True)
+        )
+        super().delete_queryset(request, queryset)
+        question_refresh_derived(question_ids=question_ids)
+
+    @admin.action(
+        description="Re-tag every thread now with the current keywords", permissions=["change"]
+    )
+    def retag_every_thread(self, request, queryset):
+        from questions.tagging import questions_retag
+
+        report = questions_retag(question_ids=None)
+        history_log(
+            user=request.user,
+            objects=queryset.only("pk", "name"),
+            message=f"Re-tagged every thread: {report}.",
+        )
+        self.message_user(request, f"Re-tagged every thread: {report}.", messages.SUCCESS)
+
+    @admin.action(description="Merge selected into one…", permissions=["change", "delete"])
+    def merge(self, request, queryset):
+        tags = list(queryset.order_by("-num_threads", "pk"))
+        return merge_action_response(
+            self,
+            request,
+            tags,
+            columns=["name", "slug", "threads", "keywords"],
+            cells=lambda t: [t.name, t.slug, t.num_threads, self.keyword_excerpt(t)],
+            explanation=(
+                "Every thread tagged with the others gets the one you keep; the others are "
+                "deleted and their names join its keywords."
+            ),
+            merge=lambda keep, others: tag_merge(keep=keep, others=others, user=request.user),
+            default_keep=tags[0] if tags else None,
+        )
+
+
+@admin.register(TreatmentArea)
+class TreatmentAreaAdmin(FacetTagAdmin):
+    filter_parameter = AreaFilter.parameter_name
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(FacetTagAdmin):
+    filter_parameter = ProcedureFilter.parameter_name
+
+
+# --- Imports (read-only history) -------------------------------------------------------
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Import history is a record: staff read it, nobody edits or deletes it here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(ReadOnlyAdmin):
+    list_display = (
+        "__str__",
+        "arguments_text",
+        "dry_run",
+        "files_total",
+        "created",
+        "updated",
+        "unchanged",
+        "failed",
+        "duration",
+        "records_link",
+    )
+    list_filter = ("dry_run",)
+    date_hierarchy = "started_at"
+    fields = (
+        "started_at",
+        "finished_at",
+        "arguments_text",
+        "dry_run",
+        ("files_total", "created", "updated", "unchanged", "failed"),
+        "duration",
+        "records_link",
+    )
+    readonly_fields = (
+        "started_at",
+        "finished_at",
+        "arguments_text",
+        "dry_run",
+        "files_total",
+        "created",
+        "updated",
+        "unchanged",
+        "failed",
+        "duration",
+        "records_link",
+    )
+
+    @admin.display(description="arguments")
+    def arguments_text(self, obj):
+        args = obj.arguments
+        return " ".join(map(str, args)) if isinstance(args, list) else str(args)
+
+    @admin.display(description="records")
+    def records_link(self, obj):
+        url = reverse("admin:questions_importrecord_changelist")
+        return format_html(
+            '<a href="{}?{}={}">file records</a>', url, ImportRunFilter.parameter_name, obj.pk
+        )
+
+
+@admin.register(ImportRecord)
+class ImportRecordAdmin(ReadOnlyAdmin):
+    list_display = ("path", "outcome", "line", "message_excerpt", "thread", "run")
+    list_filter = ("outcome", ImportRunFilter)
+    search_fields = ("path",)
+    search_help_text = "Part of the file's path."
+    list_select_related = ("run", "question")
+    fields = ("run", "path", "content_hash", "outcome", "line", "message", "thread")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("question__body", "question__search_vector")
+
+    @admin.display(description="message")
+    def message_excerpt(self, obj):
+        return Truncator(obj.message).chars(100)
+
+    @admin.display(description="thread")
+    def thread(self, obj):
+        return admin_link(obj.question) if obj.question_id else "—"
