@@ -422,7 +422,13 @@ class DoctorDirectory:
         self.ids_by_name: dict[str, dict[int, str]] = defaultdict(dict)
         self.slugs: set[str] = set()
         for row in Doctor.objects.values(
-            "id", "identity_key", "slug", "rating", "review_count", "credentials", "place",
+            "id",
+            "identity_key",
+            "slug",
+            "rating",
+            "review_count",
+            "credentials",
+            "place",
             "specialty",
         ):
             self._remember(row)
