@@ -20,9 +20,12 @@ number of queries (bulk inserts and updates, one set-based refresh of counts and
 vectors); doctors and the tagging keywords are cached for the whole run.
 """
 
+import contextlib
 import glob
 import hashlib
 import json
+import multiprocessing
+import os
 import re
 import time
 from collections import Counter, defaultdict
@@ -31,11 +34,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from answers.models import Answer, Doctor, DoctorAlias
+from kbsite.db import insert_rows, update_rows
 from questions.models import (
     ImportRecord,
     ImportRun,
@@ -109,12 +113,18 @@ class ThreadData:
     published: bool | None = None
     # True for our own exports: they carry each answer's status, featuring and order.
     curated: bool = False
+    # (area ids, procedure ids) matched from the keywords, when areas is None.
+    auto_tags: tuple[set, set] | None = None
 
 
 class ItemError(Exception):
     def __init__(self, message: str, line: int | None = None):
-        super().__init__(message)
+        # Both in args, so the error survives the trip back from a parsing process.
+        super().__init__(message, line)
         self.message, self.line = message, line
+
+    def __str__(self):
+        return self.message
 
 
 @dataclass
@@ -153,6 +163,16 @@ class ImportSummary:
     duplicate_paths: int = 0
     seconds: float = 0.0
     failures: list[ItemResult] = field(default_factory=list)
+
+    def add(self, results: list[ItemResult], on_result=None) -> None:
+        for result in results:
+            self.total += 1
+            self.counts[result.outcome] += 1
+            self.incomplete += result.incomplete
+            if result.outcome == Outcome.FAILED:
+                self.failures.append(result)
+            if on_result:
+                on_result(result)
 
     @property
     def rate(self) -> float:
@@ -498,13 +518,24 @@ class DoctorDirectory:
                 if self._newer(target, doctor):
                     refreshed[row["id"]] = target
         if created:
-            Doctor.objects.bulk_create(created.values())
+            ids = {
+                key: pk
+                for pk, key in insert_rows(
+                    Doctor,
+                    [_model_values(d, _DOCTOR_INSERT_FIELDS) for d in created.values()],
+                    returning=["id", "identity_key"],
+                )
+            }
             for doctor in created.values():
+                doctor.id = ids[doctor.identity_key]
                 self._remember(self._row(doctor, doctor.identity_key, doctor.slug))
         if refreshed:
-            Doctor.objects.bulk_update(
-                refreshed.values(),
-                ["rating", "review_count", "credentials", "place", "specialty", "updated_at"],
+            update_rows(
+                Doctor,
+                [
+                    _model_values(d, ["id", "rating", "review_count", *_DOCTOR_TEXT])
+                    for d in refreshed.values()
+                ],
             )
             for doctor in refreshed.values():
                 self.by_key[self.key_by_id[doctor.id]].update(
@@ -540,6 +571,48 @@ class DoctorDirectory:
         return changed
 
 
+def _match_tags(thread: ThreadData, keywords: KeywordIndex) -> tuple[set, set]:
+    answers = (f"{a.headline}\n{a.body}" for a in thread.answers)
+    return keywords.match(thread.title, thread.body, answers)
+
+
+def _payload(item: Item) -> tuple:
+    return (item.data, item.source_file, item.line, item.content_hash)
+
+
+_worker_keywords: KeywordIndex | None = None
+
+
+def _init_worker(keywords: KeywordIndex) -> None:
+    global _worker_keywords
+    _worker_keywords = keywords
+
+
+def _parse_payload(payload: tuple, keywords: KeywordIndex | None = None):
+    """Bytes to ThreadData (with its auto tags) or an ItemError. Pure: no database."""
+    data, source_file, line, content_hash = payload
+    item = Item(path="", source_file=source_file, data=data, line=line)
+    item.content_hash = content_hash
+    try:
+        thread = _thread_from_json(item) if line is not None else _thread_from_text(item)
+        _check_lengths(thread)
+    except ItemError as exc:
+        return exc
+    keywords = keywords or _worker_keywords
+    if thread.areas is None and keywords is not None:
+        thread.auto_tags = _match_tags(thread, keywords)
+    return thread
+
+
+@dataclass
+class _Batch:
+    items: list[Item]
+    results: dict[int, ItemResult] = field(default_factory=dict)
+    to_parse: list[int] = field(default_factory=list)
+    parsed: list | None = None
+    parsing: object | None = None  # an AsyncResult while a pool parses
+
+
 class ThreadImporter:
     """One import run. Use `threads_import`, which builds and drives it."""
 
@@ -553,46 +626,59 @@ class ThreadImporter:
             "procedures": dict(Procedure.objects.values_list("slug", "id")),
         }
 
-    # Parsing happens outside transactions: a bad file fails here, alone.
-    def prepare(self, item: Item) -> ItemResult | None:
-        if item.error:
-            return ItemResult(item.path, Outcome.FAILED, item.error.line, item.error.message)
-        item.content_hash = hashlib.sha256(item.data).hexdigest()
-        try:
-            item.thread = (
-                _thread_from_json(item) if item.line is not None else _thread_from_text(item)
-            )
-            _check_lengths(item.thread)
-        except ItemError as exc:
-            return ItemResult(
-                item.path, Outcome.FAILED, exc.line, exc.message, None, item.content_hash
-            )
-        item.source_key = item.thread.source_key
-        return None
+    def start_batch(self, items: list[Item], pool=None) -> "_Batch":
+        """Hash, skip what is unchanged, and start parsing the rest (in `pool` if given).
 
-    def process_batch(self, items: list[Item]) -> list[ItemResult]:
-        results: dict[int, ItemResult] = {}
+        Parsing happens outside transactions: a bad file fails here, alone.
+        """
+        batch = _Batch(items)
         for item in items:
             if item.data is not None and not item.error:
                 item.content_hash = hashlib.sha256(item.data).hexdigest()
                 item.source_key = _source_key_without_parsing(item)
         known = self._existing({item.source_key for item in items if item.source_key})
-        pending: list[tuple[int, Item]] = []
         for index, item in enumerate(items):
-            row = known.get(item.source_key) if item.source_key else None
-            if row and not item.error and row["content_hash"] == item.content_hash:
-                results[index] = ItemResult(
-                    item.path, Outcome.UNCHANGED, None, "", row["id"], item.content_hash
+            if item.error:
+                batch.results[index] = ItemResult(
+                    item.path, Outcome.FAILED, item.error.line, item.error.message
                 )
                 continue
-            failure = self.prepare(item)
-            if failure:
-                results[index] = failure
+            row = known.get(item.source_key) if item.source_key else None
+            if row and row["content_hash"] == item.content_hash:
+                batch.results[index] = ItemResult(
+                    item.path, Outcome.UNCHANGED, None, "", row["id"], item.content_hash
+                )
             else:
+                batch.to_parse.append(index)
+        payloads = [_payload(items[i]) for i in batch.to_parse]
+        if pool is not None and payloads:
+            batch.parsing = pool.map_async(_parse_payload, payloads, chunksize=25)
+        else:
+            batch.parsed = [_parse_payload(payload, self.keywords) for payload in payloads]
+        return batch
+
+    def finish_batch(self, batch: "_Batch") -> list[ItemResult]:
+        """Store what was parsed, record every item, and return results in order."""
+        items, results = batch.items, batch.results
+        parsed = batch.parsing.get() if batch.parsing is not None else batch.parsed
+        pending: list[tuple[int, Item]] = []
+        for index, outcome in zip(batch.to_parse, parsed, strict=True):
+            item = items[index]
+            if isinstance(outcome, ItemError):
+                results[index] = ItemResult(
+                    item.path,
+                    Outcome.FAILED,
+                    outcome.line,
+                    outcome.message,
+                    None,
+                    item.content_hash,
+                )
+            else:
+                item.thread, item.source_key = outcome, outcome.source_key
                 pending.append((index, item))
-        # Title-keyed files only learn their key once parsed.
-        late = {item.source_key for _, item in pending if item.source_key not in known}
-        known.update(self._existing(late))
+        # Asked again now: earlier batches may have stored some of these pages meanwhile,
+        # and title-keyed files only learn their key once parsed.
+        known = self._existing({item.source_key for _, item in pending})
         still_pending = []
         for index, item in pending:
             row = known.get(item.source_key)
@@ -614,6 +700,9 @@ class ThreadImporter:
         if self.run:
             self._record(ordered)
         return ordered
+
+    def process_batch(self, items: list[Item]) -> list[ItemResult]:
+        return self.finish_batch(self.start_batch(items))
 
     def _existing(self, keys: set[str]) -> dict[str, dict]:
         if not keys:
@@ -680,7 +769,16 @@ class ThreadImporter:
                 question = stored[row["id"]]
                 self._fill(question, thread, now, text=not question.edited_by_staff)
                 updated.append(question)
-        Question.objects.bulk_create(new_questions)
+        ids = {
+            key: pk
+            for pk, key in insert_rows(
+                Question,
+                [_model_values(q, _QUESTION_INSERT_FIELDS) for q in new_questions],
+                returning=["id", "source_key"],
+            )
+        }
+        for question in new_questions:
+            question.id = ids[question.source_key]
         if updated:
             Question.objects.bulk_update(updated, _QUESTION_UPDATE_FIELDS)
         by_key = {q.source_key: q for q in new_questions + updated}
@@ -738,7 +836,9 @@ class ThreadImporter:
                 fields = _answer_fields(data, doctor_ids, curated=thread.curated)
                 current = existing.get((qid, data.position))
                 if current is None:
-                    create.append(Answer(question_id=qid, position=data.position, **fields))
+                    create.append(
+                        {**_NEW_ANSWER, **fields, "question_id": qid, "position": data.position}
+                    )
                 elif current.edited_by_staff or current.status == Answer.Status.HIDDEN:
                     kept[qid] += 1  # staff work: leave it exactly as it is
                 else:
@@ -747,7 +847,7 @@ class ThreadImporter:
                         for name in current._changed:
                             setattr(current, name, fields[name])
                         update.append(current)
-        Answer.objects.bulk_create(create)
+        insert_rows(Answer, create)
         if update:
             names = sorted({name for answer in update for name in answer._changed})
             Answer.objects.bulk_update(update, [*names, "updated_at"])
@@ -758,9 +858,7 @@ class ThreadImporter:
         for thread in threads:
             qid = by_key[thread.source_key].id
             if thread.areas is None:
-                auto[qid] = self.keywords.match(
-                    thread.title, thread.body, (f"{a.headline}\n{a.body}" for a in thread.answers)
-                )
+                auto[qid] = thread.auto_tags or _match_tags(thread, self.keywords)
             else:
                 explicit.append((qid, thread))
         if auto:
@@ -833,6 +931,49 @@ SELECT %(run)s, * FROM unnest(
 )
 """
 
+
+def _model_values(instance: models.Model, names: list[str]) -> dict:
+    return {name: getattr(instance, name) for name in names}
+
+
+_DOCTOR_TEXT = ["credentials", "place", "specialty"]
+_DOCTOR_INSERT_FIELDS = [
+    "identity_key",
+    "slug",
+    "name",
+    "credentials",
+    "place",
+    "specialty",
+    "rating",
+    "review_count",
+]
+_QUESTION_INSERT_FIELDS = [
+    "source_key",
+    "title",
+    "slug",
+    "body",
+    "patient_age",
+    "patient_sex",
+    "patient_treatment",
+    "declared_answer_count",
+    "is_complete",
+    "disclaimer",
+    "answer_count",
+    "source_file",
+    "content_hash",
+    "first_imported_at",
+    "last_imported_at",
+    "edited_by_staff",
+    "is_published",
+]
+# Defaults of the answer columns that scraped files never set.
+_NEW_ANSWER = {
+    "status": Answer.Status.PUBLISHED,
+    "is_featured": False,
+    "sort_order": 0,
+    "edited_by_staff": False,
+}
+
 _QUESTION_UPDATE_FIELDS = [
     "title",
     "slug",
@@ -895,6 +1036,7 @@ def threads_import(
     on_wait: Callable[[], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     batch_size: int = BATCH_SIZE,
+    workers: int | None = None,
 ) -> ImportSummary:
     """Import every thread under `paths`; see the module docstring for the guarantees."""
     files, duplicates = discover_paths(paths)
@@ -907,15 +1049,18 @@ def threads_import(
             run = ImportRun.objects.create(arguments=arguments or list(paths))
         importer = ThreadImporter(dry_run=dry_run, run=run)
         summary = ImportSummary(run_id=run.pk if run else None, duplicate_paths=duplicates)
-        for batch in _batches(iter_items(files), batch_size):
-            for result in importer.process_batch(batch):
-                summary.total += 1
-                summary.counts[result.outcome] += 1
-                summary.incomplete += result.incomplete
-                if result.outcome == Outcome.FAILED:
-                    summary.failures.append(result)
-                if on_result:
-                    on_result(result)
+        if workers is None:
+            workers = min(2, os.cpu_count() or 1) if len(files) >= 2 * batch_size else 0
+        with _parsing_pool(workers, importer.keywords) as pool:
+            # While the pool parses batch N+1, this process writes batch N.
+            previous = None
+            for items in _batches(iter_items(files), batch_size):
+                current = importer.start_batch(items, pool)
+                if previous is not None:
+                    summary.add(importer.finish_batch(previous), on_result)
+                previous = current
+            if previous is not None:
+                summary.add(importer.finish_batch(previous), on_result)
         summary.seconds = time.monotonic() - started
         if run:
             c = summary.counts
@@ -929,6 +1074,23 @@ def threads_import(
                 duration=summary.seconds,
             )
     return summary
+
+
+@contextlib.contextmanager
+def _parsing_pool(workers: int, keywords: KeywordIndex):
+    """Processes that parse files; none for small imports, where forking costs more."""
+    if workers < 1:
+        yield None
+        return
+    # Forked children inherit our database socket but never use it, and are ended with
+    # terminate(), so they never send on it. (Closing it here would drop the import lock.)
+    context = multiprocessing.get_context("fork")
+    pool = context.Pool(workers, initializer=_init_worker, initargs=(keywords,))
+    try:
+        yield pool
+    finally:
+        pool.terminate()
+        pool.join()
 
 
 class _import_lock:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Q
 
+from kbsite.db import insert_rows
+
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 MAX_PHRASE_WORDS = 4
@@ -132,7 +134,7 @@ def questions_apply_auto_tags(*, wanted: dict[int, tuple[set, set]]) -> RetagRep
                 if auto and tag_id not in want:
                     stale.append((qid, tag_id))
             for tag_id in want - have.keys():
-                new_rows.append(model(content_object_id=qid, tag_id=tag_id, auto=True))
+                new_rows.append({"content_object_id": qid, "tag_id": tag_id, "auto": True})
             if any(auto and t not in want for t, auto in have.items()) or want - have.keys():
                 changed.add(qid)
         if stale:
@@ -145,7 +147,7 @@ def questions_apply_auto_tags(*, wanted: dict[int, tuple[set, set]]) -> RetagRep
                 condition |= Q(content_object_id=qid, tag_id__in=tag_ids)
             removed += model.objects.filter(condition, auto=True).delete()[0]
         if new_rows:
-            model.objects.bulk_create(new_rows, ignore_conflicts=True)
+            insert_rows(model, new_rows, ignore_conflicts=True)
             added += len(new_rows)
     return RetagReport(questions_changed=len(changed), added=added, removed=removed)
 

@@ -386,3 +386,15 @@ def test_it_files_answers_of_a_merged_doctor_under_the_doctor_staff_kept(workdir
     assert not Doctor.objects.filter(name="Steven F. Weiner").exists()
     answer = Answer.objects.get(question__source_key="bd6cf83177b9ec6f", position=2)
     assert answer.doctor == yoo and answer.body.startswith("Mesobotox is dilute")
+
+
+def test_it_gives_the_same_result_when_parsing_in_worker_processes(workdir):
+    from questions.importing import threads_import
+
+    write(workdir, "bad.txt", "")
+    summary = threads_import(paths=[str(workdir)], batch_size=2, workers=2)
+    assert (summary.counts["created"], summary.counts["failed"]) == (5, 1)
+    assert summary.failures[0].line == 1  # errors keep their line across processes
+    assert Answer.objects.count() == 4 + 7 + 10 + 10 + 5
+    mesobotox = Question.objects.get(source_key="bd6cf83177b9ec6f")
+    assert "mesobotox" in set(mesobotox.procedures.slugs())
