@@ -1,0 +1,114 @@
+"""Benchmark: import a generated corpus into an empty database, then re-import it unchanged.
+
+    make bench-import                       # 100,000 threads
+    make bench-import BENCH_ARGS="--count 20000"
+
+Each phase runs `manage.py import_threads` in its own process against a scratch database
+(`kbsite_bench`, dropped and re-created on the same server as the project's database), and
+prints files/s and that process's peak memory (max RSS, from wait4). The corpus is written
+once to bench/corpus/N/ (git-ignored) by bench/generate_corpus.py and reused.
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kbsite.settings")
+
+BENCH_DB = "kbsite_bench"
+SUMMARY = re.compile(r"([\d,]+) files: .* in ([\d.]+) s \(([\d,]+) files/s\)")
+
+
+def scratch_database_url() -> str:
+    """A URL for a fresh, migrated scratch database on the project's server."""
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    settings = connection.settings_dict
+    connection.ensure_connection()
+    raw = connection.connection
+    raw.autocommit = True
+    with raw.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{BENCH_DB}"')
+    host = settings["HOST"] or "localhost"
+    user = settings["USER"] or "postgres"
+    password = f":{quote(settings['PASSWORD'])}" if settings.get("PASSWORD") else ""
+    port = f":{settings['PORT']}" if settings.get("PORT") else ""
+    return f"postgres://{quote(user)}{password}@{quote(host, safe='')}{port}/{BENCH_DB}"
+
+
+def run_phase(label: str, args: list[str], env: dict) -> dict:
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    # wait4 gives this child's own peak memory, not the maximum over all children.
+    out, err = "", ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    out, err = proc.stdout.read(), proc.stderr.read()
+    seconds = time.monotonic() - started
+    match = SUMMARY.search(out)
+    if proc.returncode not in (0, 1) or not match:
+        sys.exit(f"{label} failed ({proc.returncode}):\n{out}\n{err[-3000:]}")
+    files, import_seconds, rate = match.groups()
+    return {
+        "label": label,
+        "summary": out.strip().splitlines()[-1],
+        "files": int(files.replace(",", "")),
+        "import_seconds": float(import_seconds),
+        "rate": int(rate.replace(",", "")),
+        "wall_seconds": seconds,
+        "peak_mb": usage.ru_maxrss / 1024,
+        "failed_lines": len(err.strip().splitlines()),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    from bench.generate_corpus import write_corpus
+
+    corpus = ROOT / "bench" / "corpus" / f"{args.count}-{args.seed}"
+    if not corpus.exists():
+        started = time.monotonic()
+        files, size = write_corpus(corpus, args.count, seed=args.seed, jobs=2)
+        seconds = time.monotonic() - started
+        print(f"Generated {files:,} files ({size / 1e6:,.0f} MB) in {seconds:.1f} s")
+
+    url = scratch_database_url()
+    env = {**os.environ, "DATABASE_URL": url}
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    print(f"Corpus: {corpus.relative_to(ROOT)} ({args.count:,} threads); database: {BENCH_DB}")
+    for label in ("first import (empty database)", "re-import (unchanged)"):
+        result = run_phase(label, ["import_threads", str(corpus), "-v1"], env)
+        print(
+            f"{label:32} {result['files']:>9,} files  {result['import_seconds']:7.1f} s  "
+            f"{result['rate']:>7,} files/s  peak {result['peak_mb']:6.0f} MB  "
+            f"({result['failed_lines']} failure lines)"
+        )
+        print(f"    {result['summary']}")
+
+
+if __name__ == "__main__":
+    main()
