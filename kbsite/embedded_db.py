@@ -4,14 +4,18 @@ When ``DATABASE_URL`` is unset, settings call :func:`embedded_database` and the 
 its own PostgreSQL (from the ``pgserver`` wheel) in a git-ignored folder. The server listens
 on a unix socket only, so it never collides with another PostgreSQL on a TCP port. It is
 started on first use and shared by every process of the project (runserver, its reloader,
-management commands, pytest); the last of them to exit stops it. A process that is killed
-leaves the server running, and PostgreSQL's write-ahead log keeps the data consistent; the
-next process reuses that server.
+management commands, pytest); the last of them to exit (normally, on Ctrl-C or on SIGTERM)
+stops it. A process killed outright (SIGKILL) leaves the server running, and PostgreSQL's
+write-ahead log keeps the data consistent; the next process reuses that server and forgets
+the dead one.
 """
 
 import contextlib
 import json
 import os
+import signal
+import sys
+import threading
 from pathlib import Path
 
 DATABASE_NAME = "kbsite"
@@ -31,6 +35,16 @@ def _forget_dead_handles(pgdata: Path) -> None:
     alive = [pid for pid in pids if psutil.pid_exists(pid)]
     if alive != pids:
         handles.write_text(json.dumps(alive))
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    # `kill` sends SIGTERM, which ends Python without running atexit handlers, so pgserver
+    # would never learn that this process is gone. Turn it into a normal exit, unless the
+    # program already handles SIGTERM itself.
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def _ensure_database(socket_dir: str, port: int, name: str) -> None:
@@ -63,6 +77,7 @@ def embedded_database(folder: Path, name: str = DATABASE_NAME) -> dict:
     pgdata.mkdir(exist_ok=True)
     _forget_dead_handles(pgdata)
     server = pgserver.get_server(pgdata, cleanup_mode="stop")
+    _exit_cleanly_on_sigterm()
     info = server.get_postmaster_info()
     socket_dir, port = str(info.socket_dir), info.port
     _ensure_database(socket_dir, port, name)

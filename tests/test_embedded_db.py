@@ -61,7 +61,8 @@ def test_it_starts_on_first_use_and_a_second_process_reuses_the_data(tmp_path):
     assert not (Path(folder) / "data" / "postmaster.pid").exists()
 
 
-def test_it_stays_consistent_when_its_process_is_killed(tmp_path):
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_it_stays_consistent_when_its_process_is_killed(tmp_path, how):
     folder = str(tmp_path / "pg")
     code = CONNECT + textwrap.dedent("""\
         cur.execute('CREATE TABLE kept (v int)')
@@ -77,8 +78,11 @@ def test_it_stays_consistent_when_its_process_is_killed(tmp_path):
     )
     try:
         assert proc.stdout.readline().strip() == "ready"
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=10)
+        proc.send_signal(how)
+        proc.wait(timeout=30)
+        # SIGTERM is a clean exit: the last user gone, the server stops with it.
+        pid_file = Path(folder) / "data" / "postmaster.pid"
+        assert pid_file.exists() == (how == signal.SIGKILL)
         out = run_python(
             CONNECT + "cur.execute('SELECT count(*) FROM kept'); print(cur.fetchone()[0])", folder
         )
