@@ -21,19 +21,24 @@ the title is optional or irregular, so the parser works in layers:
    details line (``age : 30 sex: female treatment : ...``), the question, and the site
    disclaimer at the very end.
 4. **Doctor blocks** (name with credentials / place and specialty / star rating, each line
-   optional but in that order) are found by shape. A block closes an answer. A block that
-   has no rating and is immediately followed by another block is a signature inside the
-   body that repeats the name, not a block.
+   optional but in that order) are found by shape. A bare name (no credentials) that also
+   reads as a place line or a "Dr. X" / "-X" signature is read as that instead. A block
+   closes an answer. A block that has no rating and is immediately followed by another
+   block is a signature inside the body that repeats the name, not a block.
 5. **Answer starts.** *Hard* starts are certain: the start of the answer region, the line
    after a doctor block, and a vote-widget line (the short line before it, if it looks like
    a headline, is that answer's headline). *Soft* starts are guessed where answers are
    separated by nothing but blank lines: every other line gets a score for "a headline that
    starts an answer" (short, no final full stop, shares topic words with the title, after a
    sign-off or extra blank lines, before a greeting...) or "an answer that starts without a
-   headline" (opens with a greeting after a sign-off...). The best-scoring starts are taken
-   greedily, never leaving an answer without a body, and never more than the declared
-   answer count allows. Files with no markers and no headlines at all fall back to one
-   answer per paragraph, again capped by the declared count.
+   headline" (opens with a greeting after a sign-off...); both readings of a line compete.
+   Answers in one file look alike: a guessed headline ending in a full stop costs more in
+   files whose answers close with doctor blocks or that show no real headline at all, and
+   the "one vote widget per answer" penalty is lifted once two answers without one are
+   certain. The best-scoring starts are taken greedily, never leaving an answer without a
+   body, and never more than the declared answer count allows. Files with no markers and
+   no headlines at all fall back to one answer per paragraph, again capped by the declared
+   count.
 6. **Truncation** is judged last (rule in ``_ThreadParser._judge_completeness``): a file
    with the site disclaimer is complete; without it, a file ending with a vote widget or
    mid-sentence is cut off (``complete=False``, a warning, and the last answer marked
@@ -429,6 +434,17 @@ _T_VOTE = 0.0  # line before a vote-widget line is its headline from this score
 _T_DECLARED = 2.0  # soft start, when the declared count caps how many are taken
 _T_FREE = 3.0  # soft start, when nothing caps them
 _VOTE_FILE_PENALTY = 2.0  # pages that print vote widgets print one per answer
+# A short body sentence ending in a full stop reads much like a headline, so a *guessed*
+# headline (soft start) with a full stop loses points (_ThreadParser._soft_stop_penalty):
+# - in files with doctor blocks, where such a guess splits an answer that a block already
+#   closes, _SOFT_STOP_PENALTY;
+# - in files without blocks, nothing: headlines are all they have to show where answers
+#   start, and FORMAT.md allows headlines ending with a full stop;
+# - in files where no line reads as a headline without ending like a sentence (score from
+#   _T_HEADLINE_EVIDENCE), _NO_HEADLINES_STOP_PENALTY: their answers have no headlines.
+_SOFT_STOP_PENALTY = 1.0
+_NO_HEADLINES_STOP_PENALTY = 3.0
+_T_HEADLINE_EVIDENCE = 3.0
 
 
 # --------------------------------------------------------------------------------------
@@ -587,6 +603,7 @@ class _ThreadParser:
         self.title_is_question = False
         self._scores: dict[int, float | None] = {}
         self._vote_starts: set[int] = set()  # starts fixed by a vote widget
+        self._stop_penalty = _SOFT_STOP_PENALTY
 
     # -- framing -----------------------------------------------------------------------
 
@@ -716,7 +733,14 @@ class _ThreadParser:
         votes = sum(1 for u in units if u.vote)
         penalty = _VOTE_FILE_PENALTY if votes >= 2 else 0.0
         threshold = (_T_FREE if cap is None else _T_DECLARED) + penalty
+        self._stop_penalty = self._soft_stop_penalty(by_index)
         added = self._soft_starts(by_index, order, threshold, cap)
+        if penalty and self._voteless_answers(by_index, question_mode) >= 2:
+            # Some pages print the vote widget under only some answers: once two answers
+            # without one are certain (after a doctor block, or scoring high even with the
+            # penalty), a missing widget says nothing and the penalty is lifted.
+            more_cap = None if cap is None else cap - added
+            added += self._soft_starts(by_index, order, threshold - penalty, more_cap)
 
         if not self.blocks and votes == 0 and not any(s.headline for s in by_index.values()):
             # No markers and no headlines: one answer per paragraph, capped by the count.
@@ -727,6 +751,27 @@ class _ThreadParser:
         if question_mode and not by_index[0].headline:
             self._keep_question_apart(by_index, order)
         return [by_index[i] for i in order]
+
+    def _soft_stop_penalty(self, by_index: dict[int, _Start]) -> float:
+        """How much a guessed headline loses for ending in a full stop (see the constants)."""
+        for j, unit in enumerate(self.units):
+            if self.block_of[j] is not None or _ending(unit.text) == "stop":
+                continue
+            start = by_index.get(j)
+            if start is not None:
+                if start.headline:
+                    return _SOFT_STOP_PENALTY if self.blocks else 0.0
+                continue
+            score = self._headline_score(j)
+            if score is not None and score >= _T_HEADLINE_EVIDENCE:
+                return _SOFT_STOP_PENALTY if self.blocks else 0.0
+        return _NO_HEADLINES_STOP_PENALTY
+
+    def _voteless_answers(self, by_index: dict[int, _Start], question_mode: bool) -> int:
+        """How many of the answers found so far have no vote widget."""
+        return sum(
+            1 for i in by_index if i not in self._vote_starts and not (question_mode and i == 0)
+        )
 
     def _hard_starts(self, question_mode: bool) -> list[_Start]:
         """Certain starts: the region's start, after each doctor block, at each vote widget
@@ -801,18 +846,24 @@ class _ThreadParser:
         for j in range(1, len(self.units)):
             if j in by_index or self.block_of[j] is not None:
                 continue
+            # Both readings compete: a headline-like line with no body line after it (a
+            # doctor block follows) cannot be a headline, but may still open an answer
+            # that has none ("Results take 2 weeks." after a sign-off and extra blanks).
             headline = self._headline_score(j)
-            plain = self._plain_score(j)
-            if headline is not None and (plain is None or headline >= plain):
+            if headline is not None:
+                if _ending(self.units[j].text) == "stop":
+                    headline -= self._stop_penalty
                 candidates.append((headline, j, True))
-            elif plain is not None:
+            plain = self._plain_score(j)
+            if plain is not None:
                 candidates.append((plain, j, False))
-        candidates.sort(key=lambda c: (-c[0], c[1]))
+        # At equal scores the headline reading comes first (True sorts before False here).
+        candidates.sort(key=lambda c: (-c[0], c[1], not c[2]))
         added = 0
         for score, j, headline in candidates:
             if score < threshold or (cap is not None and added >= cap):
                 break
-            if self._can_start(j, headline, by_index, order):
+            if j not in by_index and self._can_start(j, headline, by_index, order):
                 by_index[j] = _Start(j, headline)
                 insort(order, j)
                 added += 1
@@ -1333,7 +1384,15 @@ def _match_block(units: list[_Unit], i: int) -> tuple[int, DoctorBlock] | None:
         name, credentials, has_credentials = parsed
         nxt = units[j + 1] if j + 1 < n else None
         follows = nxt is not None and _block_line_follows(nxt)
-        if has_credentials or (follows and (nxt.place is not None or nxt.rating is not None)):
+        if not has_credentials and (
+            units[j].place is not None or _SIGNATURE_RE.match(units[j].text)
+        ):
+            # A bare name that also reads as something else is that other thing: a place
+            # line ("Beverly Hills Dentist" above a rating) or a body signature ("Dr Taylor",
+            # "-David Gilpin" above the real place line). The site prints block names
+            # without "Dr." or dashes.
+            name = credentials = None
+        elif has_credentials or (follows and (nxt.place is not None or nxt.rating is not None)):
             j += 1
         else:
             name = credentials = None

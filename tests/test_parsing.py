@@ -427,6 +427,31 @@ def test_it_treats_a_block_followed_by_another_block_as_a_body_signature():
     )
 
 
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (  # a place line of a block without name, not the bare name "Beverly Hills Dentist"
+            ("Beverly Hills Dentist", "4.9 out of 5 stars 12 reviews"),
+            DoctorBlock(None, "", "Beverly Hills", "Dentist", Decimal("4.9"), 12),
+        ),
+        (  # a signature above a name-less block, not the block's name
+            ("Dr Taylor", "Chicago Plastic Surgeon", "4.8 out of 5 stars 9 reviews"),
+            DoctorBlock(None, "", "Chicago", "Plastic Surgeon", Decimal("4.8"), 9),
+        ),
+        (
+            ("-David Gilpin", "Nashville Plastic Surgeon"),
+            DoctorBlock(None, "", "Nashville", "Plastic Surgeon", None, None),
+        ),
+    ],
+)
+def test_it_reads_a_bare_name_line_that_is_also_something_else_as_that(lines, expected):
+    (answer,) = one_answer(*lines).answers
+
+    assert answer.doctor == expected
+    if lines[0] != "Beverly Hills Dentist":
+        assert answer.body.endswith("\n" + lines[0])
+
+
 def test_it_does_not_take_a_headline_ending_in_a_specialty_for_a_place_line():
     thread = parse_thread(
         page(
@@ -757,6 +782,126 @@ def test_it_splits_bare_paragraphs_into_as_many_answers_as_declared():
 
     assert [a.body[:12] for a in thread.answers] == ["Yes, it will", "Thank you fo", "It is not pe"]
     assert headlines(thread) == [None, None, None]
+
+
+def test_it_opens_an_answer_without_headline_at_a_headline_like_line_with_no_body():
+    # "Results build over two weeks." would be a headline, but the doctor block follows it
+    # at once; after a sign-off and extra blank lines it is a whole answer of its own.
+    thread = parse_thread(
+        "Facial asymmetry after Botox\n\nWill my face go back to normal?\n\n"
+        "Doctor Answers 4\n\n"
+        "Botox and asymmetry\n\nEveryone has some asymmetry. It wears off in months.\n\n"
+        "Keith Denkler, MD\nMill Valley Plastic Surgeon\n\n"
+        "The effect fades as the muscle recovers. See your injector if it does not.\n\n"
+        "Hope this helps.\n\n\n"
+        "Results build over two weeks.\n\n"
+        "Grace Wright, MD\nTijuana Dermatologist\n\n"
+        "Give it time\n\nThe body needs time to heal. It can take three months.\n\n"
+        "Nina Reed, MBBS\nDubai Cosmetic Surgeon\n"
+    )
+
+    assert [a.body.split("\n")[0] for a in thread.answers] == [
+        "Everyone has some asymmetry. It wears off in months.",
+        "The effect fades as the muscle recovers. See your injector if it does not.",
+        "Results build over two weeks.",
+        "The body needs time to heal. It can take three months.",
+    ]
+    assert headlines(thread) == ["Botox and asymmetry", None, None, "Give it time"]
+    assert doctor_names(thread) == ["Keith Denkler", None, "Grace Wright", "Nina Reed"]
+
+
+def test_it_does_not_split_a_block_closed_answer_at_a_short_sentence():
+    # The count leaves room for a hidden answer, but "The muscles need time to recover."
+    # is a sentence of the body: with doctor blocks closing answers, a guessed headline
+    # ending in a full stop needs more than a short line and topic words.
+    thread = parse_thread(
+        page(
+            *QUESTION,
+            "Doctor Answers 9",
+            "Botox and a crooked smile",
+            "Everyone has some asymmetry. It wears off in three to four months.",
+            "The muscles need time to recover.",
+            "Your smile comes back when the muscles recover, which usually happens in 3 months.",
+            "Keith Denkler, MD\nMill Valley Plastic Surgeon",
+            "Give it time",
+            "The effect fades as the muscle recovers. See your injector if it does not.",
+            "Grace Wright, MD\nTijuana Dermatologist",
+        )
+    )
+
+    assert headlines(thread) == ["Botox and a crooked smile", "Give it time"]
+
+
+def test_it_does_not_read_short_sentences_as_headlines_in_a_file_without_headlines():
+    # Nothing in the file reads as a headline except sentences ending in a full stop: the
+    # answers have no headlines, and the short sentence after the sign-off opens the
+    # second answer's body.
+    thread = parse_thread(
+        page(
+            *QUESTION,
+            "Doctor Answers 2",
+            "Botox wears off in three to four months and your smile will come back then.",
+            "Hope this helps.",
+            "Your smile will recover.",
+            "The effect is temporary and it improves within a few weeks for most people.",
+        )
+    )
+
+    assert headlines(thread) == [None, None]
+    assert thread.answers[1].body.startswith("Your smile will recover.\n\nThe effect")
+
+
+def test_it_keeps_headlines_with_a_full_stop_in_files_without_doctor_blocks():
+    # Without blocks the headlines are the only sign of where answers start; the file
+    # shows it has headlines ("Give it time"), so one ending in a full stop still counts.
+    thread = parse_thread(
+        page(
+            *QUESTION,
+            "Give it time",
+            "Botox wears off in three to four months and your smile will come back then.",
+            "Hope this helps.",
+            "It will recover.",
+            "The effect is temporary and it improves within a few weeks for most people.",
+            "See your injector",
+            "Only an exam can tell why your smile changed. Photos would help too.",
+        )
+    )
+
+    assert headlines(thread) == ["Give it time", "It will recover.", "See your injector"]
+
+
+def test_it_lifts_the_vote_widget_penalty_when_answers_without_widgets_are_certain():
+    # Widgets under some answers only: two answers close with doctor blocks and have no
+    # widget, so a missing widget no longer argues against the headline "Give it time".
+    thread = parse_thread(
+        page(
+            *QUESTION,
+            "Botox and a crooked smile",
+            VOTE,
+            "Everyone has some asymmetry. It wears off in three to four months.",
+            "Keith Denkler, MD\nMill Valley Plastic Surgeon",
+            "Smile droop after Botox",
+            "The effect fades as the muscle recovers. See your injector if it does not.",
+            "Grace Wright, MD\nTijuana Dermatologist",
+            "It will come back",
+            VOTE,
+            "Your smile returns when the muscles recover, usually within three months.",
+            "Give it time",
+            "The body needs time to heal. It can take three months for the smile.",
+            "Nina Reed, MBBS\nDubai Cosmetic Surgeon",
+            "See your injector",
+            "Only an exam can tell why your smile changed. Photos would help too.",
+            "Hassan Jenkins, MD\nMiami Plastic Surgeon",
+        )
+    )
+
+    assert headlines(thread) == [
+        "Botox and a crooked smile",
+        "Smile droop after Botox",
+        "It will come back",
+        "Give it time",
+        "See your injector",
+    ]
 
 
 def test_it_accepts_a_headline_that_repeats_the_title():
