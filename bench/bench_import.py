@@ -95,7 +95,8 @@ def main():
         print(f"Generated {files:,} files ({size / 1e6:,.0f} MB) in {seconds:.1f} s")
 
     url = scratch_database_url()
-    env = {**os.environ, "DATABASE_URL": url}
+    # Production settings: DEBUG off (it would also keep every SQL string in memory).
+    env = {**os.environ, "DATABASE_URL": url, "DEBUG": ""}
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.db import DatabaseError, connection, models, transaction
+from django.db import DatabaseError, connection, models, reset_queries, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -1059,6 +1059,8 @@ def threads_import(
                 if previous is not None:
                     summary.add(importer.finish_batch(previous), on_result)
                 previous = current
+                # With DEBUG on, Django keeps every SQL string; bulk statements are large.
+                reset_queries()
             if previous is not None:
                 summary.add(importer.finish_batch(previous), on_result)
         summary.seconds = time.monotonic() - started
