@@ -190,44 +190,73 @@ class ImportSummary:
 # --- Finding the files ----------------------------------------------------------------
 
 
-def discover_paths(paths: Iterable[str]) -> tuple[list[Path], int]:
-    """Expand files, directories (every *.txt below) and globs; return (paths, duplicates).
+def _walk_txt(folder: Path) -> Iterator[Path]:
+    """Every *.txt below `folder`, in sorted order, without holding the list in memory.
 
-    Raises ImportPathError for a path that does not exist or yields nothing to import.
+    Not only regular files: a dangling link or an unreadable entry named *.txt is yielded
+    so that it is reported as a failed file rather than skipped without a word.
     """
-    found: list[Path] = []
-    seen: set[Path] = set()
-    duplicates = 0
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            if name.endswith(".txt"):
+                yield Path(root, name)
+
+
+def _expand(raw: str) -> Iterator[Path]:
+    path = Path(raw)
+    if path.is_dir():
+        yield from _walk_txt(path)
+    elif path.exists() or path.is_symlink():
+        yield path
+    elif glob.has_magic(raw):
+        for match in sorted(glob.iglob(raw, recursive=True)):
+            if match.endswith((".txt", ".jsonl")) and not Path(match).is_dir():
+                yield Path(match)
+
+
+def check_paths(paths: Iterable[str]) -> None:
+    """Raise ImportPathError for a path that does not exist or yields nothing to import."""
     for raw in paths:
         path = Path(raw)
+        if next(_expand(raw), None) is not None:
+            continue
         if path.is_dir():
-            # Not only regular files: a dangling link or an unreadable entry named *.txt
-            # is reported as a failed file rather than skipped without a word.
-            matches = sorted(p for p in path.rglob("*.txt") if not p.is_dir())
-            if not matches:
-                raise ImportPathError(f"{raw}: no .txt files in this directory")
-        elif path.exists() or path.is_symlink():
-            matches = [path]
-        elif glob.has_magic(raw):
-            matches = sorted(
-                Path(p)
-                for p in glob.glob(raw, recursive=True)
-                if p.endswith((".txt", ".jsonl")) and not Path(p).is_dir()
-            )
-            if not matches:
-                raise ImportPathError(f"{raw}: the pattern matches no .txt or .jsonl files")
-        else:
-            raise ImportPathError(f"{raw}: no such file or directory")
-        for match in matches:
-            key = match.absolute()
-            if key in seen:
-                duplicates += 1
-                continue
-            seen.add(key)
-            found.append(match)
-    if not found:
-        raise ImportPathError("nothing to import")
-    return found, duplicates
+            raise ImportPathError(f"{raw}: no .txt files in this directory")
+        if glob.has_magic(raw):
+            raise ImportPathError(f"{raw}: the pattern matches no .txt or .jsonl files")
+        raise ImportPathError(f"{raw}: no such file or directory")
+
+
+class PathStream:
+    """The files under the given paths, in order, each once; streamed, never listed.
+
+    A corpus of millions of files costs no memory here. Only when several paths are given
+    (and so may overlap) are the paths seen kept, to skip the duplicates.
+    """
+
+    def __init__(self, paths: Iterable[str]):
+        self.paths = list(paths)
+        self.duplicates = 0
+        check_paths(self.paths)
+
+    def __iter__(self) -> Iterator[Path]:
+        if len(self.paths) == 1:
+            yield from _expand(self.paths[0])
+            return
+        seen: set[str] = set()
+        for raw in self.paths:
+            for path in _expand(raw):
+                key = os.path.abspath(path)
+                if key in seen:
+                    self.duplicates += 1
+                    continue
+                seen.add(key)
+                yield path
+
+    def count(self) -> int:
+        """How many files there are (a second walk, for progress bars)."""
+        return sum(1 for _ in PathStream(self.paths))
 
 
 def iter_items(paths: Iterable[Path]) -> Iterator[Item]:
@@ -1039,22 +1068,25 @@ def threads_import(
     workers: int | None = None,
 ) -> ImportSummary:
     """Import every thread under `paths`; see the module docstring for the guarantees."""
-    files, duplicates = discover_paths(paths)
+    files = PathStream(paths)
     if on_start:
-        on_start(len(files))
+        on_start(files.count())
     started = time.monotonic()
     with _import_lock(dry_run, on_wait):
         run = None
         if not dry_run:
             run = ImportRun.objects.create(arguments=arguments or list(paths))
         importer = ThreadImporter(dry_run=dry_run, run=run)
-        summary = ImportSummary(run_id=run.pk if run else None, duplicate_paths=duplicates)
+        summary = ImportSummary(run_id=run.pk if run else None)
         if workers is None:
-            workers = min(2, os.cpu_count() or 1) if len(files) >= 2 * batch_size else 0
-        with _parsing_pool(workers, importer.keywords) as pool:
-            # While the pool parses batch N+1, this process writes batch N.
-            previous = None
-            for items in _batches(iter_items(files), batch_size):
+            workers = min(2, os.cpu_count() or 1)
+        with contextlib.ExitStack() as stack:
+            pool, previous = None, None
+            for number, items in enumerate(_batches(iter_items(files), batch_size)):
+                # A second batch means a long import: only then is forking worth it.
+                if number == 1 and workers > 0:
+                    pool = stack.enter_context(_parsing_pool(workers, importer.keywords))
+                # While the pool parses batch N+1, this process writes batch N.
                 current = importer.start_batch(items, pool)
                 if previous is not None:
                     summary.add(importer.finish_batch(previous), on_result)
@@ -1063,6 +1095,7 @@ def threads_import(
                 reset_queries()
             if previous is not None:
                 summary.add(importer.finish_batch(previous), on_result)
+        summary.duplicate_paths = files.duplicates
         summary.seconds = time.monotonic() - started
         if run:
             c = summary.counts
@@ -1080,10 +1113,7 @@ def threads_import(
 
 @contextlib.contextmanager
 def _parsing_pool(workers: int, keywords: KeywordIndex):
-    """Processes that parse files; none for small imports, where forking costs more."""
-    if workers < 1:
-        yield None
-        return
+    """Processes that parse files, for imports of more than one batch."""
     # Forked children inherit our database socket but never use it, and are ended with
     # terminate(), so they never send on it. (Closing it here would drop the import lock.)
     context = multiprocessing.get_context("fork")
