@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -49,19 +50,23 @@ def scratch_database_url() -> str:
 
 def run_phase(label: str, args: list[str], env: dict) -> dict:
     started = time.monotonic()
-    proc = subprocess.Popen(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    # wait4 gives this child's own peak memory, not the maximum over all children.
-    out, err = "", ""
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    out, err = proc.stdout.read(), proc.stderr.read()
+    # Output goes to files, not pipes: nobody reads a pipe while wait4 waits, and a full
+    # one would block the import.
+    with tempfile.TemporaryFile("w+") as out_file, tempfile.TemporaryFile("w+") as err_file:
+        proc = subprocess.Popen(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=out_file,
+            stderr=err_file,
+            text=True,
+        )
+        # wait4 gives this child's own peak memory, not the maximum over all children.
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out_file.seek(0)
+        err_file.seek(0)
+        out, err = out_file.read(), err_file.read()
     seconds = time.monotonic() - started
     match = SUMMARY.search(out)
     if proc.returncode not in (0, 1) or not match:
