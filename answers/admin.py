@@ -154,6 +154,14 @@ class DoctorAdmin(admin.ModelAdmin):
         # One aggregate for the whole page, never a count per row.
         return super().get_queryset(request).annotate(num_answers=Count("answers"))
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "specialty" in form.changed_data:
+            # Threads filter by the specialties of the doctors who answered them.
+            question_refresh_derived(
+                question_ids=obj.answers.values_list("question_id", flat=True).distinct()
+            )
+
     @admin.display(description="answers", ordering="num_answers")
     def answer_count(self, obj):
         url = reverse("admin:answers_answer_changelist")

@@ -149,6 +149,11 @@ def doctor_merge(
                 filled.append("rating")
 
         other_ids = [d.pk for d in others]
+        affected = list(
+            Answer.objects.filter(doctor_id__in=other_ids)
+            .values_list("question_id", flat=True)
+            .distinct()
+        )
         moved = Answer.objects.filter(doctor_id__in=other_ids).update(
             doctor=keep, updated_at=timezone.now()
         )
@@ -167,4 +172,6 @@ def doctor_merge(
         if filled:
             message += " Filled from them: " + ", ".join(f.replace("_", " ") for f in filled) + "."
         history_log(user=user, objects=[keep], message=message)
+        # The kept doctor's specialty may differ from the merged ones'.
+        question_refresh_derived(question_ids=affected)
     return DoctorMergeReport(kept=keep, merged=len(others), answers_moved=moved)

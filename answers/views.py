@@ -1,8 +1,43 @@
+"""Doctor pages: who they are and every published answer they gave, linked to its thread."""
+
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
 
-from answers.models import Doctor
+from answers.models import Answer, Doctor
+from questions.views import paginate
 
 
+@require_GET
 def doctor_detail(request, slug):
     doctor = get_object_or_404(Doctor, slug=slug)
-    return render(request, "answers/doctor_detail.html", {"doctor": doctor})
+    # Hidden answers and answers on unpublished threads are not this doctor's public record.
+    answers = (
+        Answer.objects.published()
+        .filter(doctor=doctor, question__is_published=True)
+        .select_related("question")
+        .only(
+            "pk",
+            "headline",
+            "body",
+            "question__id",
+            "question__slug",
+            "question__title",
+            "question__created_at",
+        )
+        .order_by("-question__created_at", "-question_id", "position")
+    )
+    page = paginate(request, answers)
+    role = " · ".join(filter(None, [doctor.specialty, doctor.place]))
+    title = str(doctor)
+    context = {
+        "doctor": doctor,
+        "page_obj": page,
+        "page_query": QueryDict(),
+        "answers": page.object_list,
+        "page_title": f"{title} (page {page.number})" if page.number > 1 else title,
+        "page_description": (
+            f"{title}{f', {role}' if role else ''}: answers to patients' questions."
+        ),
+    }
+    return render(request, "answers/doctor_detail.html", context)

@@ -994,6 +994,7 @@ _QUESTION_INSERT_FIELDS = [
     "last_imported_at",
     "edited_by_staff",
     "is_published",
+    "has_named_doctor",
 ]
 # Defaults of the answer columns that scraped files never set.
 _NEW_ANSWER = {

@@ -1,5 +1,6 @@
 """Questions (one per scraped thread), their two tag facets, and import provenance."""
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -128,6 +129,14 @@ class Question(models.Model):
     # so that lists sort by "most answered" without aggregating every answer.
     answer_count = models.PositiveIntegerField(default=0, editable=False)
 
+    # Also kept by the services, so that the "named doctors" and "doctor specialty" filters
+    # read one table instead of joining every answer and doctor.
+    has_named_doctor = models.BooleanField(default=False, editable=False)
+    # NULL until first refreshed (bulk inserts leave it to question_refresh_derived).
+    doctor_specialties = ArrayField(
+        models.CharField(max_length=200), null=True, default=list, blank=True, editable=False
+    )
+
     source_file = models.CharField(max_length=500, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
     first_imported_at = models.DateTimeField(null=True, blank=True)
@@ -165,6 +174,8 @@ class Question(models.Model):
         indexes = [
             # Full-text search (QuestionQuerySet.search).
             GinIndex(fields=["search_vector"], name="question_search_vector_gin"),
+            # The doctor-specialty filter (QuestionQuerySet.answered_by_specialty).
+            GinIndex(fields=["doctor_specialties"], name="question_specialties_gin"),
             # The public list: published threads, newest first.
             models.Index(
                 fields=["-created_at", "-id"],

@@ -1,12 +1,37 @@
 """Read-side query building for questions: filters and search as QuerySet methods."""
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import models
-from django.db.models import F
+import re
+
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, models
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, Left
 
 # Longer queries are cut, not refused: websearch syntax never raises on odd input, and
 # a cap keeps a pasted essay from building a huge tsquery.
 MAX_SEARCH_LENGTH = 200
+
+# ts_headline wraps matches in these; the view escapes the text and only then turns them
+# into <mark> tags (questions.templatetags.browse.highlight). Control characters never
+# occur in text a visitor could read, and any that an import smuggled in are dropped.
+HIGHLIGHT_START = "\x02"
+HIGHLIGHT_STOP = "\x03"
+
+# How many of the newest threads sharing a tag and a word with a thread are ranked by
+# text for its "related threads": bounds the cost on a popular procedure.
+RELATED_CANDIDATES = 200
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def _search_query(text):
+    return SearchQuery(text, search_type="websearch", config="english")
+
+
+def _clean_search_text(text):
+    # PostgreSQL refuses NUL in a string literal; nothing else in websearch syntax fails.
+    return (text or "").replace("\x00", " ").strip()[:MAX_SEARCH_LENGTH]
 
 
 class QuestionQuerySet(models.QuerySet):
@@ -26,14 +51,186 @@ class QuestionQuerySet(models.QuerySet):
     def with_procedure(self, slug):
         return self.filter(tagged_procedures__tag__slug=slug)
 
+    def answered_by_specialty(self, specialty):
+        """Threads with a published answer by a doctor (or unnamed byline) of this specialty.
+
+        Reads the denormalised `doctor_specialties` (GIN-indexed), kept by
+        questions.services.question_refresh_derived.
+        """
+        return self.filter(doctor_specialties__contains=[specialty])
+
+    def with_named_doctors(self):
+        """Threads where at least one published answer has a named doctor."""
+        return self.filter(has_named_doctor=True)
+
+    def newest_first(self):
+        return self.order_by("-created_at", "-id")
+
+    def most_answered_first(self):
+        return self.order_by("-answer_count", "-created_at", "-id")
+
     def search(self, text):
         """Ranked full-text search over the stored weighted vector; none() when empty."""
-        text = (text or "").strip()[:MAX_SEARCH_LENGTH]
+        text = _clean_search_text(text)
         if not text:
             return self.none()
-        query = SearchQuery(text, search_type="websearch", config="english")
+        query = _search_query(text)
         return (
             self.filter(search_vector=query)
             .annotate(rank=SearchRank(F("search_vector"), query))
             .order_by("-rank", "-created_at", "-id")
+        )
+
+    def with_highlights(self, text):
+        """Annotate `title_highlight` and `snippet`, matches wrapped in the sentinels.
+
+        The snippet is taken from the question and its published answers, so a thread
+        found through an answer shows why. PostgreSQL evaluates these costly expressions
+        only for the rows that survive LIMIT, so use it on a page, not on the whole set.
+        The results are raw imported text: pass them through the `highlight` filter.
+        """
+        from answers.models import Answer
+
+        text = _clean_search_text(text)
+        query = _search_query(text)
+        answers_text = (
+            Answer.objects.published()
+            .filter(question=OuterRef("pk"))
+            .order_by()
+            .values("question")
+            .annotate(
+                text=StringAgg(
+                    Concat("headline", Value(" "), "body", output_field=models.TextField()), " "
+                )
+            )
+            .values("text")
+        )
+        marks = {"start_sel": HIGHLIGHT_START, "stop_sel": HIGHLIGHT_STOP, "config": "english"}
+        return self.annotate(
+            title_highlight=SearchHeadline("title", query, highlight_all=True, **marks),
+            snippet=SearchHeadline(
+                Concat(
+                    "body",
+                    Value("\n"),
+                    Coalesce(Subquery(answers_text), Value(""), output_field=models.TextField()),
+                    output_field=models.TextField(),
+                ),
+                query,
+                max_words=30,
+                min_words=12,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+                **marks,
+            ),
+        )
+
+    def facet_counts(self):
+        """How many of these threads there are, and how many carry each procedure and area.
+
+        Returns {"total": n, "procedures": {tag_id: n}, "areas": {tag_id: n}}. One query:
+        the matching ids are computed once (a search or a specialty filter is the costly
+        part) and counted three ways, instead of a COUNT and two GROUP BYs each redoing it.
+        """
+        from questions.models import TaggedArea, TaggedProcedure
+
+        counts = {"total": 0, "procedures": {}, "areas": {}}
+        try:
+            ids_sql, params = self.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # none(): nothing to count
+            return counts
+        sql = f"""
+            WITH hits (id) AS MATERIALIZED ({ids_sql})
+            SELECT 'total', NULL, count(*) FROM hits
+            UNION ALL
+            SELECT 'procedures', t.tag_id, count(*)
+            FROM {TaggedProcedure._meta.db_table} t JOIN hits ON hits.id = t.content_object_id
+            GROUP BY t.tag_id
+            UNION ALL
+            SELECT 'areas', t.tag_id, count(*)
+            FROM {TaggedArea._meta.db_table} t JOIN hits ON hits.id = t.content_object_id
+            GROUP BY t.tag_id
+        """
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            for kind, tag_id, n in cursor.fetchall():
+                if kind == "total":
+                    counts["total"] = n
+                else:
+                    counts[kind][tag_id] = n
+        return counts
+
+    def for_list(self):
+        """What a row in a thread list shows: title, chips, counts, excerpt, doctors."""
+        from answers.models import Answer
+
+        named_answers = (
+            Answer.objects.published()
+            .filter(doctor__isnull=False)
+            .select_related("doctor")
+            .only("question_id", "position", "doctor__name", "doctor__slug")
+            .order_by("position")
+        )
+        return (
+            self.only("pk", "slug", "title", "answer_count", "declared_answer_count", "created_at")
+            .annotate(excerpt=Left("body", 280))
+            .prefetch_related(
+                "procedures",
+                "areas",
+                Prefetch("answers", queryset=named_answers, to_attr="named_answers"),
+            )
+        )
+
+    def related_to(self, question, *, limit=5):
+        """Published threads sharing a procedure or area with `question`, closest by text.
+
+        One query: candidates must share a tag and a title word (any of them, through the
+        GIN index); the newest RELATED_CANDIDATES of those are ranked by how many tags they
+        share, then by text rank against the title's words.
+        """
+        from questions.models import TaggedArea, TaggedProcedure
+
+        words = sorted({w.lower() for w in _WORD.findall(question.title)})[:32]
+        procedure_ids = [t.pk for t in question.procedures.all()]
+        area_ids = [t.pk for t in question.areas.all()]
+        if not words or not (procedure_ids or area_ids):
+            return self.none()
+        # Plain words joined with OR: raw syntax is safe because _WORD admits letters only.
+        query = SearchQuery(" | ".join(words), search_type="raw", config="english")
+        candidates = (
+            self.published()
+            .filter(search_vector=query)
+            .exclude(pk=question.pk)
+            .filter(
+                Exists(
+                    TaggedProcedure.objects.filter(
+                        content_object=OuterRef("pk"), tag__in=procedure_ids
+                    )
+                )
+                | Exists(TaggedArea.objects.filter(content_object=OuterRef("pk"), tag__in=area_ids))
+            )
+            .order_by("-created_at", "-id")
+            .values("pk")[:RELATED_CANDIDATES]
+        )
+        shared = Subquery(
+            TaggedProcedure.objects.filter(content_object=OuterRef("pk"), tag__in=procedure_ids)
+            .order_by()
+            .values("content_object")
+            .annotate(n=Count("*"))
+            .values("n")
+        )
+        shared_areas = Subquery(
+            TaggedArea.objects.filter(content_object=OuterRef("pk"), tag__in=area_ids)
+            .order_by()
+            .values("content_object")
+            .annotate(n=Count("*"))
+            .values("n")
+        )
+        return (
+            self.filter(pk__in=candidates)
+            .annotate(
+                shared=Coalesce(shared, 0) + Coalesce(shared_areas, 0),
+                rank=SearchRank(F("search_vector"), query),
+            )
+            .only("pk", "slug", "title", "answer_count")
+            .order_by("-shared", "-rank", "-created_at", "-id")[:limit]
         )

@@ -31,24 +31,39 @@ UPDATE questions_question AS q SET search_vector =
 WHERE q.id = ANY(%(ids)s)
 """
 
-_ANSWER_COUNT_SQL = """
-UPDATE questions_question AS q SET answer_count = (
-    SELECT count(*) FROM answers_answer a
-    WHERE a.question_id = q.id AND a.status = %(published)s
-)
-WHERE q.id = ANY(%(ids)s)
+_ANSWER_FACTS_SQL = """
+UPDATE questions_question AS q SET
+    answer_count = facts.answers,
+    has_named_doctor = facts.named,
+    doctor_specialties = facts.specialties
+FROM (
+    SELECT q2.id,
+        count(a.id) AS answers,
+        coalesce(bool_or(a.doctor_id IS NOT NULL), false) AS named,
+        coalesce(array_agg(DISTINCT coalesce(nullif(d.specialty, ''), a.byline_specialty))
+            FILTER (WHERE coalesce(nullif(d.specialty, ''), a.byline_specialty) <> ''),
+            '{}') AS specialties
+    FROM questions_question q2
+    LEFT JOIN answers_answer a ON a.question_id = q2.id AND a.status = %(published)s
+    LEFT JOIN answers_doctor d ON d.id = a.doctor_id
+    WHERE q2.id = ANY(%(ids)s)
+    GROUP BY q2.id
+) AS facts
+WHERE q.id = facts.id
 """
 
 
 def question_refresh_derived(*, question_ids: Iterable[int]) -> None:
-    """Recompute the published-answer count and the search vector of these questions.
+    """Recompute what a question derives from its published answers and tags: the answer
+    count, whether a named doctor answered, the answering specialties, the search vector.
 
-    Call after anything that changes a thread's text, tags or visible answers.
+    Call after anything that changes a thread's text, tags or visible answers, or the
+    specialty of a doctor who answered it.
     """
     ids = list(question_ids)
     if not ids:
         return
     params = {"ids": ids, "published": Answer.Status.PUBLISHED}
     with connection.cursor() as cursor:
-        cursor.execute(_ANSWER_COUNT_SQL, params)
+        cursor.execute(_ANSWER_FACTS_SQL, params)
         cursor.execute(_SEARCH_VECTOR_SQL, params)

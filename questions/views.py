@@ -1,25 +1,409 @@
-from django.shortcuts import get_object_or_404, redirect, render
+"""The public browse pages: thread list and search, thread, procedures and areas.
 
+Every view loads a fixed number of queries whatever the rows shown (pinned in the
+tests/test_views_* modules) and only ever reads published threads and published answers.
+"""
+
+from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.text import Truncator
+from django.views.decorators.http import require_GET
+
+from answers.models import Answer, Doctor
+from questions.forms import (
+    SORT_ANSWERED,
+    SORT_CHOICES,
+    SORT_NEWEST,
+    SORT_RELEVANCE,
+    ThreadFilterForm,
+)
 from questions.models import Procedure, Question, TreatmentArea
 
+PER_PAGE = 20
+# A last page of three rows or fewer joins the page before it.
+ORPHANS = 3
+# Facet links shown before the "all of them" disclosure.
+FACETS_SHOWN = 8
 
+
+class CountedPaginator(Paginator):
+    """A Paginator told its count, when a query that was needed anyway has computed it."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self):
+        return self._known_count
+
+
+def paginate(request, queryset, *, per_page=PER_PAGE, count=None):
+    """The requested page of `queryset`; 404 for a page that is not a number or is empty.
+
+    Pass `count` when it is already known, to save the COUNT query.
+    """
+    if count is None:
+        paginator = Paginator(queryset, per_page, orphans=ORPHANS)
+    else:
+        paginator = CountedPaginator(queryset, per_page, orphans=ORPHANS, count=count)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except InvalidPage as exc:
+        raise Http404(f"No such page: {exc}") from exc
+    page.elided_range = list(
+        paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    )
+    return page
+
+
+def _default_sort(filters):
+    return SORT_RELEVANCE if filters["q"] else SORT_NEWEST
+
+
+def _sort_links(filters):
+    """The sorts that make sense here (best match only when searching), as links.
+
+    The default sort has no parameter, so each ordering has one URL.
+    """
+    default = _default_sort(filters)
+    return [
+        {
+            "label": label,
+            "active": value == filters["sort"],
+            "value": None if value == default else value,
+        }
+        for value, label in SORT_CHOICES
+        if value != SORT_RELEVANCE or filters["q"]
+    ]
+
+
+def _filter_query(filters):
+    """The canonical query string of the valid filters: what every link on the page keeps.
+
+    Built from the cleaned values, so junk in the URL does not follow the visitor around.
+    """
+    query = QueryDict(mutable=True)
+    if filters["q"]:
+        query["q"] = filters["q"]
+    if filters["procedure"]:
+        query["procedure"] = filters["procedure"]
+    if filters["areas"]:
+        query.setlist("area", filters["areas"])
+    if filters["specialty"]:
+        query["specialty"] = filters["specialty"]
+    if filters["named"]:
+        query["named"] = "1"
+    if filters["sort"] != _default_sort(filters):
+        query["sort"] = filters["sort"]
+    return query
+
+
+def _facets(tags, counts, *, active, toggle):
+    """Facet entries for a vocabulary: counts in the current results, active ones kept.
+
+    `toggle(slug)` returns the value the filter parameter takes when the link is followed.
+    The most frequent come first; an active filter always shows, even at zero.
+    """
+    entries = [
+        {
+            "tag": tag,
+            "count": counts.get(tag.pk, 0),
+            "active": tag.slug in active,
+            "value": toggle(tag.slug),
+        }
+        for tag in tags
+        if counts.get(tag.pk) or tag.slug in active
+    ]
+    entries.sort(key=lambda e: (not e["active"], -e["count"], e["tag"].name.lower()))
+    return {"shown": entries[:FACETS_SHOWN], "more": entries[FACETS_SHOWN:]}
+
+
+def _specialties():
+    return list(
+        Doctor.objects.exclude(specialty="")
+        .order_by("specialty")
+        .values_list("specialty", flat=True)
+        .distinct()
+    )
+
+
+@require_GET
 def question_list(request):
-    questions = Question.objects.published().only("pk", "slug", "title", "answer_count")
-    return render(request, "questions/question_list.html", {"questions": questions[:50]})
+    procedures = list(Procedure.objects.only("pk", "slug", "name"))
+    areas = list(TreatmentArea.objects.only("pk", "slug", "name"))
+    form = ThreadFilterForm(
+        request.GET, procedures=procedures, areas=areas, specialties=_specialties()
+    )
+    filters = form.filters()
+
+    questions = Question.objects.published()
+    if filters["q"]:
+        questions = questions.search(filters["q"])
+    if filters["procedure"]:
+        questions = questions.with_procedure(filters["procedure"])
+    if filters["areas"]:
+        questions = questions.in_areas(*filters["areas"])
+    if filters["specialty"]:
+        questions = questions.answered_by_specialty(filters["specialty"])
+    if filters["named"]:
+        questions = questions.with_named_doctors()
+    if filters["sort"] == SORT_NEWEST:
+        questions = questions.newest_first()
+    elif filters["sort"] == SORT_ANSWERED:
+        questions = questions.most_answered_first()
+    # SORT_RELEVANCE: search() already orders by rank.
+
+    rows = questions.for_list()
+    if filters["q"]:
+        rows = rows.with_highlights(filters["q"])
+    # Facet counts and the total in one query, before the page (which needs the total).
+    counts = questions.facet_counts()
+    page = paginate(request, rows, count=counts["total"])
+    add_doctor_names(page.object_list)
+
+    active_areas = filters["areas"]
+    procedure_facets = _facets(
+        procedures,
+        counts["procedures"],
+        active={filters["procedure"]},
+        toggle=lambda slug: None if slug == filters["procedure"] else slug,
+    )
+    area_facets = _facets(
+        areas,
+        counts["areas"],
+        active=set(active_areas),
+        toggle=lambda slug: (
+            [a for a in active_areas if a != slug]
+            if slug in active_areas
+            else [*active_areas, slug]
+        ),
+    )
+    by_slug = {t.slug: t for t in [*procedures, *areas]}
+    is_filtered = any(
+        [
+            filters["procedure"],
+            filters["areas"],
+            filters["specialty"],
+            filters["named"],
+        ]
+    )
+    context = {
+        "form": form,
+        "filters": filters,
+        "filter_query": _filter_query(filters),
+        "sort_links": _sort_links(filters),
+        "page_obj": page,
+        "questions": page.object_list,
+        "procedure_facets": procedure_facets,
+        "area_facets": area_facets,
+        "active_procedure": by_slug.get(filters["procedure"]),
+        "active_areas": [
+            {"tag": by_slug[slug], "value": [a for a in active_areas if a != slug]}
+            for slug in active_areas
+        ],
+        "is_filtered": is_filtered,
+        "page_title": _list_title(filters, by_slug, page),
+        "page_description": (
+            "Patients' questions about cosmetic treatments, answered by doctors: search "
+            "and filter by procedure, treatment area and doctor specialty."
+        ),
+    }
+    return render(request, "questions/question_list.html", context)
 
 
+def _list_title(filters, by_slug, page):
+    if filters["q"]:
+        title = f"Search: {filters['q']}"
+    elif filters["procedure"]:
+        title = f"{by_slug[filters['procedure']].name} questions"
+    else:
+        title = "Patients' questions, answered by doctors"
+    return f"{title} (page {page.number})" if page.number > 1 else title
+
+
+def add_doctor_names(questions):
+    """Set `doctor_names` on each row: the named answering doctors, once each, page order.
+
+    Reads the `named_answers` that QuestionQuerySet.for_list() prefetched.
+    """
+    for question in questions:
+        names = []
+        for answer in question.named_answers:
+            if answer.doctor.name not in names:
+                names.append(answer.doctor.name)
+        question.doctor_names = names
+
+
+def _shown_answers():
+    """Published answers in display order, each with its doctor: one query per thread."""
+    return Prefetch(
+        "answers",
+        queryset=Answer.objects.published().in_display_order().select_related("doctor"),
+        to_attr="shown_answers",
+    )
+
+
+def _qa_page_data(request, question, answers):
+    """schema.org QAPage for search engines: the question and each answer with author."""
+    url = request.build_absolute_uri(question.get_absolute_url())
+
+    def author(answer):
+        if answer.doctor_id:
+            return {
+                "@type": "Person",
+                "name": answer.doctor.name,
+                "url": request.build_absolute_uri(answer.doctor.get_absolute_url()),
+            }
+        # Unnamed bylines: schema.org wants an author, and "a doctor" is what we know.
+        return {"@type": "Person", "name": answer.byline_specialty or "Doctor"}
+
+    return {
+        "@context": "https://schema.org",
+        "@type": "QAPage",
+        "mainEntity": {
+            "@type": "Question",
+            "name": question.title,
+            "text": question.body or question.title,
+            "answerCount": max(len(answers), question.declared_answer_count or 0),
+            "dateCreated": question.created_at.isoformat(),
+            "url": url,
+            "suggestedAnswer": [
+                {
+                    "@type": "Answer",
+                    "text": "\n\n".join(filter(None, [answer.headline, answer.body])),
+                    "dateCreated": answer.created_at.isoformat(),
+                    "url": f"{url}#answer-{answer.pk}",
+                    "author": author(answer),
+                }
+                for answer in answers
+            ],
+        },
+    }
+
+
+@require_GET
 def question_detail(request, pk, slug):
     question = get_object_or_404(Question.objects.published(), pk=pk)
     if slug != question.slug:
+        # One URL per thread: search engines and shared links converge on it.
         return redirect(question, permanent=True)
-    return render(request, "questions/question_detail.html", {"question": question})
+    prefetch_related_objects([question], "procedures", "areas", _shown_answers())
+    answers = question.shown_answers
+    shown = len(answers)
+    declared = question.declared_answer_count or 0
+    related = list(Question.objects.published().related_to(question))
+    context = {
+        "question": question,
+        "procedures": list(question.procedures.all()),
+        "areas": list(question.areas.all()),
+        "answers": answers,
+        "answer_total": max(shown, declared),
+        "is_partial": declared > shown,
+        "disclaimer": question.disclaimer or settings.SITE_DISCLAIMER,
+        "related": related,
+        "qa_page": _qa_page_data(request, question, answers),
+        "canonical_url": request.build_absolute_uri(question.get_absolute_url()),
+        "page_title": question.title,
+        "page_description": _description(question.body or question.title),
+    }
+    return render(request, "questions/question_detail.html", context)
 
 
-def area_detail(request, slug):
-    area = get_object_or_404(TreatmentArea, slug=slug)
-    return render(request, "questions/area_detail.html", {"area": area})
+def _description(text, *, chars=155):
+    """A meta description: one line of plain text; autoescaping does the rest."""
+    return Truncator(" ".join(text.split())).chars(chars)
 
 
+def _tag_index(request, model, *, template, title, intro):
+    published = Q(tagged_items__content_object__is_published=True)
+    tags = model.objects.annotate(thread_count=Count("tagged_items", filter=published)).order_by(
+        "name"
+    )
+    context = {
+        "tags": tags,
+        "title": title,
+        "intro": intro,
+        "page_title": title,
+        "page_description": intro,
+    }
+    return render(request, template, context)
+
+
+def _tag_detail(request, model, slug, *, template, filter_name):
+    tag = get_object_or_404(model, slug=slug)
+    questions = Question.objects.published().filter(**{f"tagged_{filter_name}__tag": tag})
+    page = paginate(request, questions.newest_first().for_list())
+    add_doctor_names(page.object_list)
+    title = f"{tag.name}: patients' questions answered by doctors"
+    context = {
+        "tag": tag,
+        "page_obj": page,
+        "page_query": QueryDict(),
+        "questions": page.object_list,
+        "filter_param": "procedure" if filter_name == "procedures" else "area",
+        "page_title": f"{title} (page {page.number})" if page.number > 1 else title,
+        "page_description": _description(
+            tag.description or f"Patients' questions about {tag.name}, answered by doctors."
+        ),
+    }
+    return render(request, template, context)
+
+
+@require_GET
+def procedure_list(request):
+    return _tag_index(
+        request,
+        Procedure,
+        template="questions/tag_index.html",
+        title="Procedures",
+        intro="Browse the doctors' answers by what was done.",
+    )
+
+
+@require_GET
 def procedure_detail(request, slug):
-    procedure = get_object_or_404(Procedure, slug=slug)
-    return render(request, "questions/procedure_detail.html", {"procedure": procedure})
+    return _tag_detail(
+        request,
+        Procedure,
+        slug,
+        template="questions/procedure_detail.html",
+        filter_name="procedures",
+    )
+
+
+@require_GET
+def area_list(request):
+    return _tag_index(
+        request,
+        TreatmentArea,
+        template="questions/tag_index.html",
+        title="Treatment areas",
+        intro="Browse the doctors' answers by where on the body.",
+    )
+
+
+@require_GET
+def area_detail(request, slug):
+    return _tag_detail(
+        request, TreatmentArea, slug, template="questions/area_detail.html", filter_name="areas"
+    )
+
+
+@require_GET
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        # Search results are endless permutations of the same threads.
+        "Disallow: /*?q=",
+        f"Sitemap: {sitemap}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.urls import reverse
 
 from answers.models import Answer, Doctor
@@ -210,7 +211,7 @@ def test_it_merges_any_number_of_doctors_in_the_same_few_queries(
     ContentType.objects.get_for_model(Doctor)
     # Savepoint, lock the kept and the others, count their answers, move the answers, log
     # the deletions, Django's delete (collect, SET_NULL, DELETE), log the change, release.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(17):
         doctor_merge(keep=doctors[0], others=doctors[1:], user=admin_user)
     assert Answer.objects.filter(doctor=doctors[0]).count() == n
 
@@ -228,3 +229,26 @@ def test_it_merges_any_number_of_tags_in_the_same_few_queries(
     with django_assert_num_queries(15):
         tag_merge(keep=tags[0], others=tags[1:], user=admin_user)
     assert TaggedArea.objects.filter(tag=tags[0]).count() == n
+
+
+def test_a_doctor_specialty_edited_in_the_admin_moves_their_threads_between_filters(
+    admin_client, seed_dir
+):
+    call_command("import_threads", str(seed_dir), verbosity=0)
+    weiner = Doctor.objects.get(name="Steven F. Weiner")
+    threads = set(weiner.answers.values_list("question_id", flat=True))
+    form = {
+        "name": weiner.name,
+        "credentials": weiner.credentials,
+        "specialty": "Oculoplastic Surgeon",
+        "place": weiner.place,
+        "rating": weiner.rating,
+        "review_count": weiner.review_count,
+        "slug": weiner.slug,
+    }
+    response = admin_client.post(reverse("admin:answers_doctor_change", args=[weiner.pk]), form)
+    assert response.status_code == 302
+    found = set(
+        Question.objects.answered_by_specialty("Oculoplastic Surgeon").values_list("pk", flat=True)
+    )
+    assert threads <= found
