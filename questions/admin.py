@@ -8,6 +8,7 @@ and questions.tagging, which log to the admin history and keep derived fields cu
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.db import models
 from django.db.models import Count, Exists, OuterRef
@@ -500,6 +501,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        # Everything shown is read-only: say it once, in `fields`.
+        return flatten_fieldsets(self.get_fieldsets(request, obj))
+
 
 @admin.register(ImportRun)
 class ImportRunAdmin(ReadOnlyAdmin):
@@ -526,19 +531,6 @@ class ImportRunAdmin(ReadOnlyAdmin):
         "duration",
         "records_link",
     )
-    readonly_fields = (
-        "started_at",
-        "finished_at",
-        "arguments_text",
-        "dry_run",
-        "files_total",
-        "created",
-        "updated",
-        "unchanged",
-        "failed",
-        "duration",
-        "records_link",
-    )
 
     @admin.display(description="arguments")
     def arguments_text(self, obj):
@@ -561,7 +553,6 @@ class ImportRecordAdmin(ReadOnlyAdmin):
     search_help_text = "Part of the file's path."
     list_select_related = ("run", "question")
     fields = ("run", "path", "content_hash", "outcome", "line", "message", "thread")
-    readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("question__body", "question__search_vector")
