@@ -2,7 +2,7 @@
 
     make bench-pages                                  # the project's database
     make bench-pages BENCH_ARGS="--repeat 50"
-    DATABASE_URL=postgres://.../kbsite_bench make bench-pages   # e.g. after bench-import
+    make bench-pages BENCH_ARGS="--database kbsite_bench"       # after make bench-import
 
 Fill the database first (`manage.py import_threads DIR`, or `make bench-import`, which
 leaves 100,000 threads in `kbsite_bench`). Each page is requested in-process with Django's
@@ -130,12 +130,20 @@ def main():
     parser.add_argument(
         "--queries", action="store_true", help="Also print each page's SQL with its time."
     )
+    parser.add_argument(
+        "--database",
+        help="Another database on the same server, e.g. kbsite_bench after make bench-import.",
+    )
     args = parser.parse_args()
 
     import django
 
     django.setup()
     from django.conf import settings
+
+    if args.database:
+        # Before the first connection is opened, so it is the one used.
+        settings.DATABASES["default"]["NAME"] = args.database
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
