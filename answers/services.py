@@ -42,6 +42,18 @@ def ids_or_subquery(values: Iterable | QuerySet) -> list[int] | QuerySet:
     return [getattr(value, "pk", value) for value in values]
 
 
+def lock_for_merge(model, *, keep, others):
+    """Re-read `keep` and the other rows of `model` to merge into it, locked for update.
+
+    Must run inside a transaction; returns (keep, others without keep).
+    """
+    keep = model.objects.select_for_update().get(pk=keep.pk)
+    others = list(
+        model.objects.filter(pk__in=ids_or_subquery(others)).exclude(pk=keep.pk).select_for_update()
+    )
+    return keep, others
+
+
 def _answers_update(*, answer_ids, user, changes: dict, differs, message: str) -> int:
     """Apply `changes` to the answers that `differs` selects; log; refresh their threads."""
     with transaction.atomic():
@@ -112,12 +124,7 @@ def doctor_merge(
     so a re-import files their answers under it instead of re-creating them.
     """
     with transaction.atomic():
-        keep = Doctor.objects.select_for_update().get(pk=keep.pk)
-        others = list(
-            Doctor.objects.filter(pk__in=ids_or_subquery(others))
-            .exclude(pk=keep.pk)
-            .select_for_update()
-        )
+        keep, others = lock_for_merge(Doctor, keep=keep, others=others)
         if not others:
             return DoctorMergeReport(kept=keep, merged=0, answers_moved=0)
         counts = dict(

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from answers.services import history_log, ids_or_subquery
+from answers.services import history_log, ids_or_subquery, lock_for_merge
 from questions.models import Procedure, Question, TaggedArea, TaggedProcedure, TreatmentArea
 from questions.services import question_refresh_derived
 
@@ -83,12 +83,7 @@ def tag_merge(
     model = type(keep)
     through = THROUGH[model]
     with transaction.atomic():
-        keep = model.objects.select_for_update().get(pk=keep.pk)
-        others = list(
-            model.objects.filter(pk__in=ids_or_subquery(others))
-            .exclude(pk=keep.pk)
-            .select_for_update()
-        )
+        keep, others = lock_for_merge(model, keep=keep, others=others)
         if not others:
             return TagMergeReport(kept=keep, merged=0, threads=0)
         other_ids = [tag.pk for tag in others]
