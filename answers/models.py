@@ -117,7 +117,3 @@ class Answer(models.Model):
 
     def __str__(self):
         return self.headline or self.body[:80]
-
-    @property
-    def has_byline(self) -> bool:
-        return bool(self.doctor_id or self.byline_place or self.byline_specialty)

@@ -734,9 +734,6 @@ class ThreadImporter:
             self._record(ordered)
         return ordered
 
-    def process_batch(self, items: list[Item]) -> list[ItemResult]:
-        return self.finish_batch(self.start_batch(items))
-
     def _existing(self, keys: set[str]) -> dict[str, dict]:
         if not keys:
             return {}

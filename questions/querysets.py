@@ -45,9 +45,6 @@ class QuestionQuerySet(models.QuerySet):
             qs = qs.filter(tagged_areas__tag__slug=slug)
         return qs
 
-    def in_area(self, slug):
-        return self.in_areas(slug)
-
     def with_procedure(self, slug):
         return self.filter(tagged_procedures__tag__slug=slug)
 

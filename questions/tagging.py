@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
 
 from kbsite.db import insert_rows
 
@@ -121,31 +120,25 @@ def questions_apply_auto_tags(*, wanted: dict[int, tuple[set, set]]) -> RetagRep
     changed: set[int] = set()
     ids = list(wanted)
     for facet, model in enumerate((TaggedArea, TaggedProcedure)):
-        current: dict[int, dict[int, bool]] = defaultdict(dict)
-        for qid, tag_id, auto in model.objects.filter(content_object_id__in=ids).values_list(
-            "content_object_id", "tag_id", "auto"
-        ):
-            current[qid][tag_id] = auto
-        stale, new_rows = [], []
+        # question id -> {tag id: (row id, auto)}
+        current: dict[int, dict[int, tuple[int, bool]]] = defaultdict(dict)
+        for row_id, qid, tag_id, auto in model.objects.filter(
+            content_object_id__in=ids
+        ).values_list("id", "content_object_id", "tag_id", "auto"):
+            current[qid][tag_id] = (row_id, auto)
+        stale_rows, new_rows = [], []
         for qid, facets in wanted.items():
-            want = facets[facet]
-            have = current.get(qid, {})
-            for tag_id, auto in have.items():
-                if auto and tag_id not in want:
-                    stale.append((qid, tag_id))
-            for tag_id in want - have.keys():
-                new_rows.append({"content_object_id": qid, "tag_id": tag_id, "auto": True})
-            if any(auto and t not in want for t, auto in have.items()) or want - have.keys():
+            want, have = facets[facet], current.get(qid, {})
+            stale = [
+                row_id for tag_id, (row_id, auto) in have.items() if auto and tag_id not in want
+            ]
+            new = want - have.keys()
+            if stale or new:
                 changed.add(qid)
-        if stale:
-            by_question: dict[int, list[int]] = defaultdict(list)
-            for qid, tag_id in stale:
-                by_question[qid].append(tag_id)
-            # One DELETE for the whole batch: (question, tag) pairs as a VALUES list.
-            condition = Q()
-            for qid, tag_ids in by_question.items():
-                condition |= Q(content_object_id=qid, tag_id__in=tag_ids)
-            removed += model.objects.filter(condition, auto=True).delete()[0]
+            stale_rows += stale
+            new_rows += [{"content_object_id": qid, "tag_id": t, "auto": True} for t in new]
+        if stale_rows:
+            removed += model.objects.filter(pk__in=stale_rows).delete()[0]
         if new_rows:
             insert_rows(model, new_rows, ignore_conflicts=True)
             added += len(new_rows)
