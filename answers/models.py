@@ -71,8 +71,10 @@ class Answer(models.Model):
         PUBLISHED = "published", "published"
         HIDDEN = "hidden", "hidden"
 
+    # No index of its own: answer_unique_question_position leads with question_id and
+    # serves every lookup by question. Each index costs every imported answer a write.
     question = models.ForeignKey(
-        "questions.Question", on_delete=models.CASCADE, related_name="answers"
+        "questions.Question", on_delete=models.CASCADE, related_name="answers", db_index=False
     )
     doctor = models.ForeignKey(
         Doctor, null=True, blank=True, on_delete=models.SET_NULL, related_name="answers"
@@ -91,9 +93,8 @@ class Answer(models.Model):
     byline_specialty = models.CharField(max_length=200, blank=True)
     byline_rating = models.DecimalField(max_digits=2, decimal_places=1, null=True, blank=True)
     byline_review_count = models.PositiveIntegerField(null=True, blank=True)
-    status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PUBLISHED, db_index=True
-    )
+    # Not indexed: two values, always filtered together with a question or a doctor.
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
     is_featured = models.BooleanField(
         "featured", default=False, help_text="Featured answers show first on the thread."
     )

@@ -29,7 +29,7 @@ import os
 import re
 import threading
 import time
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -52,11 +52,13 @@ from questions.models import (
     TreatmentArea,
 )
 from questions.parsing import ParseError, decode_thread_bytes, normalise_name, parse_thread
-from questions.services import question_refresh_derived
+from questions.services import question_refresh_derived, search_vector_sql
 from questions.tagging import KeywordIndex, questions_apply_auto_tags
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 BATCH_SIZE = 500
+# Batches being parsed while one is written (see threads_import).
+PARSE_AHEAD = 2
 SCRAPER_FILE_NAME = re.compile(r"^\d+_([0-9a-fA-F]{16})\.txt$")
 # Any constant works; it only has to be the same for every import process.
 IMPORT_LOCK_KEY = 7_346_217_001
@@ -78,6 +80,14 @@ class DoctorData:
     specialty: str = ""
     rating: Decimal | None = None
     review_count: int | None = None
+    # Matching keys, computed where the block is read: in the parsing processes.
+    name_key: str = field(init=False, default="")
+    place_key: str = field(init=False, default="")
+
+    def __post_init__(self):
+        if self.name:
+            self.name_key = normalise_name(self.name)
+        self.place_key = _normal_place(self.place)
 
 
 @dataclass
@@ -500,9 +510,9 @@ class DoctorDirectory:
         self.slugs.add(row["slug"])
 
     def identity(self, doctor: DoctorData) -> str:
-        name = normalise_name(doctor.name)
+        name = doctor.name_key
         if doctor.place:
-            return f"{name}|{_normal_place(doctor.place)}"
+            return f"{name}|{doctor.place_key}"
         # No place line: the same name elsewhere is the same doctor when there is just one.
         known = self.ids_by_name.get(name, {})
         return next(iter(known.values())) if len(known) == 1 else f"{name}|"
@@ -516,9 +526,12 @@ class DoctorDirectory:
         return slug
 
     def resolve(self, doctors: list[DoctorData]) -> dict[int, int]:
-        """Map id(DoctorData) -> Doctor.pk, creating and refreshing rows in bulk."""
-        created: dict[str, Doctor] = {}
-        refreshed: dict[int, Doctor] = {}
+        """Map id(DoctorData) -> Doctor.pk, creating and refreshing rows in bulk.
+
+        Rows are plain dicts: a model instance per doctor block cost more than the SQL.
+        """
+        created: dict[str, dict] = {}
+        refreshed: dict[int, dict] = {}
         keys: dict[int, str] = {}
         for doctor in doctors:
             key = self.identity(doctor)
@@ -528,79 +541,47 @@ class DoctorDirectory:
                 if key not in created:
                     slug = self._slug(doctor)
                     self.slugs.add(slug)
-                    created[key] = Doctor(
-                        identity_key=key,
-                        slug=slug,
-                        name=doctor.name[:200],
-                        credentials=doctor.credentials[:100],
-                        place=doctor.place[:200],
-                        specialty=doctor.specialty[:200],
-                        rating=doctor.rating,
-                        review_count=doctor.review_count,
-                    )
+                    created[key] = {
+                        "identity_key": key,
+                        "slug": slug,
+                        "name": doctor.name[:200],
+                        "credentials": doctor.credentials[:100],
+                        "place": doctor.place[:200],
+                        "specialty": doctor.specialty[:200],
+                        "rating": doctor.rating,
+                        "review_count": doctor.review_count,
+                    }
                 else:
                     self._newer(created[key], doctor)
             else:
-                target = refreshed.get(row["id"]) or Doctor(
-                    id=row["id"],
-                    **{
-                        k: row[k]
-                        for k in ("rating", "review_count", "credentials", "place", "specialty")
-                    },
-                )
+                target = refreshed.get(row["id"]) or {k: row[k] for k in _DOCTOR_SNAPSHOT}
                 if self._newer(target, doctor):
                     refreshed[row["id"]] = target
         if created:
-            ids = {
-                key: pk
-                for pk, key in insert_rows(
-                    Doctor,
-                    [_model_values(d, _DOCTOR_INSERT_FIELDS) for d in created.values()],
-                    returning=["id", "identity_key"],
-                )
-            }
-            for doctor in created.values():
-                doctor.id = ids[doctor.identity_key]
-                self._remember(self._row(doctor, doctor.identity_key, doctor.slug))
+            rows = list(created.values())
+            for pk, key in insert_rows(Doctor, rows, returning=["id", "identity_key"]):
+                created[key]["id"] = pk
+            for row in rows:
+                self._remember(row)
         if refreshed:
-            update_rows(
-                Doctor,
-                [
-                    _model_values(d, ["id", "rating", "review_count", *_DOCTOR_TEXT])
-                    for d in refreshed.values()
-                ],
-            )
-            for doctor in refreshed.values():
-                self.by_key[self.key_by_id[doctor.id]].update(
-                    self._row(doctor, None, None, partial=True)
-                )
+            update_rows(Doctor, list(refreshed.values()))
+            for pk, row in refreshed.items():
+                self.by_key[self.key_by_id[pk]].update(row)
         return {ident: self.by_key[key]["id"] for ident, key in keys.items()}
 
     @staticmethod
-    def _row(doctor: Doctor, key, slug, partial=False) -> dict:
-        row = {
-            k: getattr(doctor, k)
-            for k in ("rating", "review_count", "credentials", "place", "specialty")
-        }
-        if not partial:
-            row.update(id=doctor.id, identity_key=key, slug=slug)
-        return row
-
-    @staticmethod
-    def _newer(target: Doctor, seen: DoctorData) -> bool:
+    def _newer(target: dict, seen: DoctorData) -> bool:
         """Fold a snapshot into `target`; review counts only grow, so larger is newer."""
         changed = False
         if seen.review_count is not None and (
-            target.review_count is None or seen.review_count > target.review_count
+            target["review_count"] is None or seen.review_count > target["review_count"]
         ):
-            target.review_count, target.rating = seen.review_count, seen.rating
+            target["review_count"], target["rating"] = seen.review_count, seen.rating
             changed = True
-        for name in ("credentials", "place", "specialty"):
-            if not getattr(target, name) and getattr(seen, name):
-                setattr(target, name, getattr(seen, name))
+        for name, limit in _DOCTOR_TEXT.items():
+            if not target[name] and getattr(seen, name):
+                target[name] = getattr(seen, name)[:limit]
                 changed = True
-        if changed:
-            target.updated_at = timezone.now()
         return changed
 
 
@@ -654,10 +635,12 @@ class ThreadImporter:
         self.run = run
         self.keywords = KeywordIndex.load()
         self.doctors = DoctorDirectory() if not dry_run else None
-        self.tag_ids = {
-            "areas": dict(TreatmentArea.objects.values_list("slug", "id")),
-            "procedures": dict(Procedure.objects.values_list("slug", "id")),
-        }
+        self.tag_ids: dict[str, dict[str, int]] = {}
+        self.tag_names: dict[str, dict[int, str]] = {}
+        for facet, model in (("areas", TreatmentArea), ("procedures", Procedure)):
+            rows = model.objects.values_list("slug", "id", "name")
+            self.tag_ids[facet] = {slug: pk for slug, pk, _ in rows}
+            self.tag_names[facet] = {pk: name for _, pk, name in rows}
 
     def start_batch(self, items: list[Item], pool=None) -> "_Batch":
         """Hash, skip what is unchanged, and start parsing the rest (in `pool` if given).
@@ -783,75 +766,97 @@ class ThreadImporter:
         doctor_blocks = [a.doctor for t in threads for a in t.answers if a.doctor and a.doctor.name]
         doctor_ids = self.doctors.resolve(doctor_blocks)
 
-        new_questions, updated = [], []
         stored = Question.objects.in_bulk(
             [known[i.source_key]["id"] for _, i in latest.values() if i.source_key in known]
         )
-        for _, item in latest.values():
-            thread = item.thread
+        tags = {thread.source_key: self._tag_ids(thread) for thread in threads}
+        new_rows, updated = [], []
+        for thread in threads:
             row = known.get(thread.source_key)
             if row is None:
-                question = Question(source_key=thread.source_key, first_imported_at=now)
-                self._fill(question, thread, now, text=True)
-                new_questions.append(question)
+                new_rows.append(
+                    {
+                        "source_key": thread.source_key,
+                        "first_imported_at": now,
+                        "edited_by_staff": False,
+                        "is_published": thread.published is not False,
+                        **self._values(thread, now, text=True),
+                        **self._derived(thread, doctor_ids, tags[thread.source_key]),
+                    }
+                )
             else:
                 # Staff fixes to the thread's text stay; provenance still moves on.
                 question = stored[row["id"]]
-                self._fill(question, thread, now, text=not question.edited_by_staff)
+                values = self._values(thread, now, text=not question.edited_by_staff)
+                for name, value in values.items():
+                    setattr(question, name, value)
                 updated.append(question)
-        ids = {
+        # A new thread is written once: its answer facts come from the parsed file and its
+        # search vector is built by the INSERT, not by a second pass over the rows.
+        by_key = {
             key: pk
             for pk, key in insert_rows(
                 Question,
-                [_model_values(q, _QUESTION_INSERT_FIELDS) for q in new_questions],
+                new_rows,
                 returning=["id", "source_key"],
+                computed={
+                    "search_vector": _NEW_QUESTION_VECTOR,
+                    "doctor_specialties": "string_to_array(v.specialty_lines, E'\\n')",
+                },
             )
         }
-        for question in new_questions:
-            question.id = ids[question.source_key]
+        new_keys = set(by_key)
         if updated:
             Question.objects.bulk_update(updated, _QUESTION_UPDATE_FIELDS)
-        by_key = {q.source_key: q for q in new_questions + updated}
+            by_key.update((q.source_key, q.id) for q in updated)
 
-        kept = self._store_answers(threads, by_key, doctor_ids, {q.id for q in updated})
-        self._store_tags(threads, by_key, {q.id for q in new_questions})
-        question_refresh_derived(question_ids=[q.id for q in by_key.values()])
+        updated_ids = [q.id for q in updated]
+        kept = self._store_answers(threads, by_key, doctor_ids, set(updated_ids))
+        self._store_tags(threads, by_key, tags)
+        # Updated threads may keep staff tags and answers: derive theirs from the rows.
+        question_refresh_derived(question_ids=updated_ids)
 
         results = {}
-        new_keys = {q.source_key for q in new_questions}
         for index, item in latest.values():
             outcome = Outcome.CREATED if item.source_key in new_keys else Outcome.UPDATED
-            results[index] = self._result(item, outcome, by_key[item.source_key].id, kept)
+            results[index] = self._result(item, outcome, by_key[item.source_key], kept)
         for index, item in superseded:
-            results[index] = self._result(item, Outcome.UPDATED, by_key[item.source_key].id)
+            results[index] = self._result(item, Outcome.UPDATED, by_key[item.source_key])
             results[index].message = "superseded by a later file for the same page in this run"
         # Later batches must see what this one stored.
-        for key, question in by_key.items():
-            known[key] = {
-                "id": question.id,
-                "source_key": key,
-                "content_hash": question.content_hash,
-                "edited_by_staff": question.edited_by_staff,
+        staff_edited = {q.source_key for q in updated if q.edited_by_staff}
+        for thread in threads:
+            known[thread.source_key] = {
+                "id": by_key[thread.source_key],
+                "source_key": thread.source_key,
+                "content_hash": thread.content_hash,
+                "edited_by_staff": thread.source_key in staff_edited,
             }
         return results
 
     @staticmethod
-    def _fill(question: Question, thread: ThreadData, now, *, text: bool) -> None:
+    def _values(thread: ThreadData, now, *, text: bool) -> dict:
+        """Question field values from a file; the text ones only when `text` is true."""
+        values = {
+            "declared_answer_count": thread.declared_answer_count,
+            "is_complete": thread.complete,
+            "source_file": thread.source_file,
+            "content_hash": thread.content_hash,
+            "last_imported_at": now,
+        }
         if text:
-            question.title = thread.title
-            question.slug = slugify(thread.title)[:120].strip("-") or "question"
-            question.body = thread.body
-            question.patient_age = thread.age
-            question.patient_sex = thread.sex
-            question.patient_treatment = thread.treatment
-            question.disclaimer = thread.disclaimer
-        question.declared_answer_count = thread.declared_answer_count
-        question.is_complete = thread.complete
-        question.source_file = thread.source_file
-        question.content_hash = thread.content_hash
-        question.last_imported_at = now
+            values.update(
+                title=thread.title,
+                slug=slugify(thread.title)[:120].strip("-") or "question",
+                body=thread.body,
+                patient_age=thread.age,
+                patient_sex=thread.sex,
+                patient_treatment=thread.treatment,
+                disclaimer=thread.disclaimer,
+            )
         if thread.published is not None:
-            question.is_published = thread.published
+            values["is_published"] = thread.published
+        return values
 
     def _store_answers(self, threads, by_key, doctor_ids, updated_ids) -> dict[int, int]:
         """Create and update answers; return {question id: answers kept for staff}."""
@@ -861,7 +866,7 @@ class ThreadImporter:
                 existing[(answer.question_id, answer.position)] = answer
         create, update, kept = [], [], Counter()
         for thread in threads:
-            qid = by_key[thread.source_key].id
+            qid = by_key[thread.source_key]
             for data in thread.answers:
                 fields = _answer_fields(data, doctor_ids, curated=thread.curated)
                 current = existing.get((qid, data.position))
@@ -883,30 +888,65 @@ class ThreadImporter:
             Answer.objects.bulk_update(update, [*names, "updated_at"])
         return kept
 
-    def _store_tags(self, threads, by_key, new_ids) -> None:
-        auto, explicit = {}, []
-        for thread in threads:
-            qid = by_key[thread.source_key].id
-            if thread.areas is None:
-                auto[qid] = thread.auto_tags or _match_tags(thread, self.keywords)
+    def _tag_ids(self, thread: ThreadData) -> tuple[set[int], set[int]]:
+        """(area ids, procedure ids): matched from the keywords, or as our export lists."""
+        if thread.areas is None:
+            return thread.auto_tags or _match_tags(thread, self.keywords)
+        return tuple(
+            {self.tag_ids[facet].get(slug) or self._create_tag(facet, slug) for slug in slugs}
+            for facet, slugs in (("areas", thread.areas), ("procedures", thread.procedures))
+        )
+
+    def _derived(self, thread: ThreadData, doctor_ids, tags) -> dict:
+        """What question_refresh_derived would store for a new thread, from its parsed
+        answers: facts as values, and the search vector's texts as inputs of the INSERT."""
+        published = [a for a in thread.answers if a.status == Answer.Status.PUBLISHED]
+        specialties, named = set(), False
+        for answer in published:
+            doctor = answer.doctor
+            if doctor is None:
+                continue
+            if doctor.name:
+                named = True
+                key = self.doctors.key_by_id[doctor_ids[id(doctor)]]
+                specialty = self.doctors.by_key[key]["specialty"]
             else:
-                explicit.append((qid, thread))
+                specialty = doctor.specialty
+            if specialty:
+                specialties.add(specialty[:200])
+        areas, procedures = tags
+        return {
+            "answer_count": len(published),
+            "has_named_doctor": named,
+            # unnest() would flatten an array column: it travels as lines of text.
+            "specialty_lines": "\n".join(sorted(specialties)),
+            "tag_text": " ".join(self.tag_names["areas"][i] for i in sorted(areas))
+            + " "
+            + " ".join(self.tag_names["procedures"][i] for i in sorted(procedures)),
+            "answer_text": " ".join(f"{a.headline} {a.body}" for a in published),
+        }
+
+    def _store_tags(self, threads, by_key, tags) -> None:
+        auto, explicit = {}, {}
+        for thread in threads:
+            qid = by_key[thread.source_key]
+            if thread.areas is None:
+                auto[qid] = tags[thread.source_key]
+            else:
+                explicit[qid] = tags[thread.source_key]
         if auto:
             questions_apply_auto_tags(wanted=auto)
         if explicit:
             # Our own exports say exactly which tags a thread has: restore those.
-            ids = [qid for qid, _ in explicit]
-            TaggedArea.objects.filter(content_object_id__in=ids).delete()
-            TaggedProcedure.objects.filter(content_object_id__in=ids).delete()
-            for facet, model in (("areas", TaggedArea), ("procedures", TaggedProcedure)):
-                rows = []
-                for qid, thread in explicit:
-                    for slug in getattr(thread, facet):
-                        tag_id = self.tag_ids[facet].get(slug)
-                        if tag_id is None:
-                            tag_id = self._create_tag(facet, slug)
-                        rows.append(model(content_object_id=qid, tag_id=tag_id, auto=False))
-                model.objects.bulk_create(rows, ignore_conflicts=True)
+            TaggedArea.objects.filter(content_object_id__in=explicit).delete()
+            TaggedProcedure.objects.filter(content_object_id__in=explicit).delete()
+            for facet, model in enumerate((TaggedArea, TaggedProcedure)):
+                rows = [
+                    {"content_object_id": qid, "tag_id": tag_id, "auto": False}
+                    for qid, facets in explicit.items()
+                    for tag_id in facets[facet]
+                ]
+                insert_rows(model, rows, ignore_conflicts=True)
 
     def _create_tag(self, facet: str, slug: str) -> int:
         model = TreatmentArea if facet == "areas" else Procedure
@@ -914,6 +954,7 @@ class ThreadImporter:
             slug=slug, defaults={"name": slug.replace("-", " ").capitalize()}
         )
         self.tag_ids[facet][slug] = tag.id
+        self.tag_names[facet][tag.id] = tag.name
         return tag.id
 
     @staticmethod
@@ -959,37 +1000,13 @@ def _model_values(instance: models.Model, names: list[str]) -> dict:
     return {name: getattr(instance, name) for name in names}
 
 
-_DOCTOR_TEXT = ["credentials", "place", "specialty"]
-_DOCTOR_INSERT_FIELDS = [
-    "identity_key",
-    "slug",
-    "name",
-    "credentials",
-    "place",
-    "specialty",
-    "rating",
-    "review_count",
-]
-_QUESTION_INSERT_FIELDS = [
-    "source_key",
-    "title",
-    "slug",
-    "body",
-    "patient_age",
-    "patient_sex",
-    "patient_treatment",
-    "declared_answer_count",
-    "is_complete",
-    "disclaimer",
-    "answer_count",
-    "source_file",
-    "content_hash",
-    "first_imported_at",
-    "last_imported_at",
-    "edited_by_staff",
-    "is_published",
-    "has_named_doctor",
-]
+# Text a later snapshot may fill in, with its column's length.
+_DOCTOR_TEXT = {"credentials": 100, "place": 200, "specialty": 200}
+# What a refresh may change, with the id it is written back by.
+_DOCTOR_SNAPSHOT = ["id", "rating", "review_count", *_DOCTOR_TEXT]
+_NEW_QUESTION_VECTOR = search_vector_sql(
+    title="v.title", tags="v.tag_text", body="v.body", answers="v.answer_text"
+)
 # Defaults of the answer columns that scraped files never set.
 _NEW_ANSWER = {
     "status": Answer.Status.PUBLISHED,
@@ -1117,17 +1134,18 @@ def threads_import(
         # The pool forks before the reader thread starts: never fork a process mid-thread.
         with _parsing_pool(workers, importer.keywords) as pool:
             reading = _read_ahead(iter_items(files), depth=2 * batch_size)
-            previous = None
+            # While this process writes batch N, the pool parses the next ones. Two in
+            # flight: parsing a batch takes less time than writing one, and the parsing
+            # processes would otherwise wait, leaving a core idle.
+            in_flight: deque[_Batch] = deque()
             for items in _batches(reading, batch_size):
-                # While the pool parses batch N+1, this process writes batch N.
-                current = importer.start_batch(items, pool)
-                if previous is not None:
-                    summary.add(importer.finish_batch(previous), on_result)
-                previous = current
+                in_flight.append(importer.start_batch(items, pool))
+                if len(in_flight) > PARSE_AHEAD:
+                    summary.add(importer.finish_batch(in_flight.popleft()), on_result)
                 # With DEBUG on, Django keeps every SQL string; bulk statements are large.
                 reset_queries()
-            if previous is not None:
-                summary.add(importer.finish_batch(previous), on_result)
+            while in_flight:
+                summary.add(importer.finish_batch(in_flight.popleft()), on_result)
         summary.duplicate_paths = files.duplicates
         summary.seconds = time.monotonic() - started
         if run:

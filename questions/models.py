@@ -104,7 +104,8 @@ class Question(models.Model):
         ),
     )
     title = models.CharField(max_length=500)
-    slug = models.SlugField(max_length=120, allow_unicode=False)
+    # Not indexed: threads are found by id; the slug only makes the URL canonical.
+    slug = models.SlugField(max_length=120, allow_unicode=False, db_index=False)
     body = models.TextField("question text")
     patient_age = models.PositiveSmallIntegerField(null=True, blank=True)
     patient_sex = models.CharField(max_length=40, blank=True)
@@ -227,7 +228,10 @@ class ImportRecord(models.Model):
         UNCHANGED = "unchanged", "unchanged"
         FAILED = "failed", "failed"
 
-    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="records")
+    # importrecord_run_outcome leads with run_id and serves lookups by run alone.
+    run = models.ForeignKey(
+        ImportRun, on_delete=models.CASCADE, related_name="records", db_index=False
+    )
     path = models.CharField(max_length=1000)
     content_hash = models.CharField(max_length=64, blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices)

@@ -10,26 +10,40 @@ from django.db import connection
 
 from answers.models import Answer
 
+
 # Weights: title A, treatment areas and procedures B, question text C, published answers D.
 # Hidden answers and unpublished threads must never be findable, so only published answers
-# feed the vector.
-_SEARCH_VECTOR_SQL = """
-UPDATE questions_question AS q SET search_vector =
-    setweight(to_tsvector('english', q.title), 'A')
-    || setweight(to_tsvector('english', coalesce((
-        SELECT string_agg(t.name, ' ') FROM questions_taggedarea ta
-        JOIN questions_treatmentarea t ON t.id = ta.tag_id WHERE ta.content_object_id = q.id
-    ), '') || ' ' || coalesce((
-        SELECT string_agg(p.name, ' ') FROM questions_taggedprocedure tp
-        JOIN questions_procedure p ON p.id = tp.tag_id WHERE tp.content_object_id = q.id
-    ), '')), 'B')
-    || setweight(to_tsvector('english', q.body), 'C')
-    || setweight(to_tsvector('english', coalesce((
-        SELECT string_agg(a.headline || ' ' || a.body, ' ') FROM answers_answer a
-        WHERE a.question_id = q.id AND a.status = %(published)s
-    ), '')), 'D')
-WHERE q.id = ANY(%(ids)s)
-"""
+# feed the vector. One expression for both writers: the refresh below, and the importer,
+# which builds the vector inside its INSERT so that a new thread is written only once.
+def search_vector_sql(*, title: str, tags: str, body: str, answers: str) -> str:
+    """The SQL expression of a thread's weighted search vector, from four text expressions:
+    title, tag names, question text, and published answers (headline and body)."""
+    return (
+        f"setweight(to_tsvector('english', {title}), 'A')"
+        f" || setweight(to_tsvector('english', {tags}), 'B')"
+        f" || setweight(to_tsvector('english', {body}), 'C')"
+        f" || setweight(to_tsvector('english', {answers}), 'D')"
+    )
+
+
+_TAG_NAMES_SQL = """coalesce((
+    SELECT string_agg(t.name, ' ' ORDER BY t.id) FROM questions_taggedarea ta
+    JOIN questions_treatmentarea t ON t.id = ta.tag_id WHERE ta.content_object_id = q.id
+), '') || ' ' || coalesce((
+    SELECT string_agg(p.name, ' ' ORDER BY p.id) FROM questions_taggedprocedure tp
+    JOIN questions_procedure p ON p.id = tp.tag_id WHERE tp.content_object_id = q.id
+), '')"""
+_ANSWER_TEXT_SQL = """coalesce((
+    SELECT string_agg(a.headline || ' ' || a.body, ' ' ORDER BY a.position)
+    FROM answers_answer a WHERE a.question_id = q.id AND a.status = %(published)s
+), '')"""
+_SEARCH_VECTOR_SQL = (
+    "UPDATE questions_question AS q SET search_vector = "
+    + search_vector_sql(
+        title="q.title", tags=_TAG_NAMES_SQL, body="q.body", answers=_ANSWER_TEXT_SQL
+    )
+    + " WHERE q.id = ANY(%(ids)s)"
+)
 
 _ANSWER_FACTS_SQL = """
 UPDATE questions_question AS q SET

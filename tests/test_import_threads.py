@@ -13,6 +13,7 @@ from django.db import connection
 
 from answers.models import Answer, Doctor
 from questions.models import ImportRecord, ImportRun, Question, TreatmentArea
+from questions.services import question_refresh_derived
 
 pytestmark = pytest.mark.django_db
 
@@ -398,3 +399,56 @@ def test_it_gives_the_same_result_when_parsing_in_worker_processes(workdir):
     assert Answer.objects.count() == 4 + 7 + 10 + 10 + 5
     mesobotox = Question.objects.get(source_key="bd6cf83177b9ec6f")
     assert "mesobotox" in set(mesobotox.procedures.slugs())
+
+
+# --- What a new thread derives, written by the INSERT itself --------------------------
+
+
+def derived_columns() -> dict[int, dict]:
+    rows = Question.objects.values(
+        "id", "answer_count", "has_named_doctor", "doctor_specialties", "search_vector"
+    )
+    # The order of the specialties carries no meaning; the filter tests membership.
+    return {
+        row["id"]: {**row, "doctor_specialties": sorted(row["doctor_specialties"])} for row in rows
+    }
+
+
+def assert_derived_as_a_refresh_would_store_them():
+    stored = derived_columns()
+    question_refresh_derived(question_ids=list(stored))
+    assert stored == derived_columns()
+
+
+def test_new_threads_get_the_facts_and_search_vector_a_refresh_would_give(seed_dir, tmp_path):
+    from bench.generate_corpus import write_corpus
+
+    write_corpus(tmp_path / "corpus", 300, seed=3, jobs=1)
+    assert run_import(seed_dir, tmp_path / "corpus")[0] in (0, 1)
+    assert Question.objects.count() > 290
+    # The comparison means something only if the threads vary in what they derive.
+    assert Question.objects.filter(has_named_doctor=True).exists()
+    assert Question.objects.filter(has_named_doctor=False, answer_count__gt=0).exists()
+    assert Question.objects.exclude(doctor_specialties=[]).exists()
+    assert_derived_as_a_refresh_would_store_them()
+
+
+def test_a_restored_backup_derives_from_published_answers_and_its_own_tags(seed_dir, tmp_path):
+    run_import(seed_dir)
+    question = Question.objects.get(source_key="3982621ed726bc94")
+    hidden = question.answers.get(position=2)
+    hidden.status = Answer.Status.HIDDEN
+    hidden.body = "Zanzibarian quokkas"
+    hidden.save()
+    question.areas.add(TreatmentArea.objects.get(slug="neck"))
+    backup = tmp_path / "backup.jsonl"
+    call_command("export_threads", output=str(backup), verbosity=0)
+    Question.objects.all().delete()
+    Doctor.objects.all().delete()
+
+    assert run_import(backup)[0] == 0
+    restored = Question.objects.get(source_key="3982621ed726bc94")
+    assert restored.answer_count == 9
+    assert not Question.objects.search("quokkas").exists()
+    assert Question.objects.search("neck").filter(pk=restored.pk).exists()
+    assert_derived_as_a_refresh_would_store_them()

@@ -29,6 +29,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('questions', '0003_question_edited_by_staff'),
+        # The backfill reads answers: their table must exist first.
+        ('answers', '0001_initial'),
     ]
 
     operations = [
