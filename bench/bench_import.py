@@ -48,8 +48,35 @@ def scratch_database_url() -> str:
     return f"postgres://{quote(user)}{password}@{quote(host, safe='')}{port}/{BENCH_DB}"
 
 
+def postgres_cpu_seconds() -> float | None:
+    """CPU used so far by every PostgreSQL server process on this machine, from /proc.
+
+    The server is local here (embedded, or the machine's own), so its CPU is part of an
+    import's cost; None where /proc cannot tell.
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    try:
+        pids = [name for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return None
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                raw = handle.read()
+        except OSError:
+            continue  # ended meanwhile
+        name, _, rest = raw.partition("(")[2].rpartition(")")
+        if name.startswith("postgres"):
+            fields = rest.split()
+            # utime and stime, plus what the process collected from its ended children
+            total += sum(int(value) for value in fields[11:15]) / tick
+    return total
+
+
 def run_phase(label: str, args: list[str], env: dict) -> dict:
     started = time.monotonic()
+    pg_before = postgres_cpu_seconds()
     # Output goes to files, not pipes: nobody reads a pipe while wait4 waits, and a full
     # one would block the import.
     with tempfile.TemporaryFile("w+") as out_file, tempfile.TemporaryFile("w+") as err_file:
@@ -68,6 +95,7 @@ def run_phase(label: str, args: list[str], env: dict) -> dict:
         err_file.seek(0)
         out, err = out_file.read(), err_file.read()
     seconds = time.monotonic() - started
+    pg_after = postgres_cpu_seconds()
     match = SUMMARY.search(out)
     if proc.returncode not in (0, 1) or not match:
         sys.exit(f"{label} failed ({proc.returncode}):\n{out}\n{err[-3000:]}")
@@ -80,6 +108,9 @@ def run_phase(label: str, args: list[str], env: dict) -> dict:
         "rate": int(rate.replace(",", "")),
         "wall_seconds": seconds,
         "peak_mb": usage.ru_maxrss / 1024,
+        # The import process with the parsing processes it waited for.
+        "import_cpu": usage.ru_utime + usage.ru_stime,
+        "postgres_cpu": pg_after - pg_before if pg_before is not None else None,
         "failed_lines": len(err.strip().splitlines()),
     }
 
@@ -114,6 +145,11 @@ def main():
             f"({result['failed_lines']} failure lines)"
         )
         print(f"    {result['summary']}")
+        per_file = 1000 / result["files"]
+        cpu = f"    CPU per file: import {result['import_cpu'] * per_file:.2f} ms"
+        if result["postgres_cpu"] is not None:
+            cpu += f", PostgreSQL {result['postgres_cpu'] * per_file:.2f} ms"
+        print(cpu)
 
 
 if __name__ == "__main__":

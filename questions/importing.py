@@ -25,6 +25,7 @@ import glob
 import hashlib
 import json
 import multiprocessing
+import multiprocessing.util
 import os
 import re
 import threading
@@ -59,6 +60,8 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 BATCH_SIZE = 500
 # Batches being parsed while one is written (see threads_import).
 PARSE_AHEAD = 2
+# Files a parsing process takes at a time; their search vectors take one query.
+PARSE_CHUNK = 25
 SCRAPER_FILE_NAME = re.compile(r"^\d+_([0-9a-fA-F]{16})\.txt$")
 # Any constant works; it only has to be the same for every import process.
 IMPORT_LOCK_KEY = 7_346_217_001
@@ -127,6 +130,8 @@ class ThreadData:
     curated: bool = False
     # (area ids, procedure ids) matched from the keywords, when areas is None.
     auto_tags: tuple[set, set] | None = None
+    # The weighted search vector (tsvector text) a parsing process had PostgreSQL build.
+    search_vector: str | None = None
 
 
 class ItemError(Exception):
@@ -594,15 +599,94 @@ def _payload(item: Item) -> tuple:
     return (item.data, item.source_file, item.line, item.content_hash)
 
 
-_worker_keywords: KeywordIndex | None = None
+def _search_texts(thread: ThreadData, tags, tag_names) -> tuple[str, str]:
+    """The texts of a new thread's search vector beyond title and question: its tag names
+    and its published answers, as question_refresh_derived gathers them."""
+    areas, procedures = tags
+    tag_text = (
+        " ".join(tag_names["areas"][i] for i in sorted(areas))
+        + " "
+        + " ".join(tag_names["procedures"][i] for i in sorted(procedures))
+    )
+    answer_text = " ".join(
+        f"{a.headline} {a.body}" for a in thread.answers if a.status == Answer.Status.PUBLISHED
+    )
+    return tag_text, answer_text
 
 
-def _init_worker(keywords: KeywordIndex) -> None:
-    global _worker_keywords
-    _worker_keywords = keywords
+_VECTOR_SQL = (
+    "SELECT "
+    + search_vector_sql(title="v.title", tags="v.tags", body="v.body", answers="v.answers")
+    + "::text FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[])"
+    + " WITH ORDINALITY AS v(title, tags, body, answers, n) ORDER BY v.n"
+)
 
 
-def _parse_payload(payload: tuple, keywords: KeywordIndex | None = None):
+@dataclass
+class _Worker:
+    """What a parsing process holds for the run."""
+
+    keywords: KeywordIndex
+    tag_names: dict[str, dict[int, str]]
+    # Connection parameters for building search vectors; None on a dry run.
+    database: dict | None
+    link: object = None  # the process's own connection
+
+    def start(self) -> None:
+        if self.database is None:
+            return
+        try:
+            self.link = connection.get_new_connection(self.database)
+            self.link.autocommit = True
+        except connection.Database.Error:
+            return  # the importing process builds the vectors itself
+        # Closed when the process ends normally (the pool is closed, not terminated).
+        multiprocessing.util.Finalize(self, self.link.close, exitpriority=10)
+
+    def add_search_vectors(self, threads: list[ThreadData]) -> None:
+        """Have PostgreSQL build the search vectors of scraped threads, in this process.
+
+        English text analysis is most of the database's work on a first import; done
+        here, over this process's own connection, it runs beside the importing process's
+        writes instead of inside them. Any failure just leaves it to the INSERT.
+        """
+        threads = [t for t in threads if t.areas is None and t.auto_tags is not None]
+        if self.link is None or not threads:
+            return
+        columns: list[list[str]] = [[], [], [], []]
+        for thread in threads:
+            tag_text, answer_text = _search_texts(thread, thread.auto_tags, self.tag_names)
+            for column, value in zip(
+                columns, (thread.title, tag_text, thread.body, answer_text), strict=True
+            ):
+                column.append(value)
+        try:
+            with self.link.cursor() as cursor:
+                cursor.execute(_VECTOR_SQL, columns)
+                vectors = cursor.fetchall()
+        except connection.Database.Error:
+            return  # the INSERT builds them instead
+        for thread, (vector,) in zip(threads, vectors, strict=True):
+            thread.search_vector = vector
+
+
+_worker: _Worker | None = None
+
+
+def _init_worker(worker: _Worker) -> None:
+    global _worker
+    _worker = worker
+    worker.start()
+
+
+def _parse_chunk(payloads: list[tuple]) -> list:
+    """_parse_payload for each, in a parsing process, plus the new threads' vectors."""
+    results = [_parse_payload(payload, _worker.keywords) for payload in payloads]
+    _worker.add_search_vectors([r for r in results if isinstance(r, ThreadData)])
+    return results
+
+
+def _parse_payload(payload: tuple, keywords: KeywordIndex | None):
     """Bytes to ThreadData (with its auto tags) or an ItemError. Pure: no database."""
     data, source_file, line, content_hash = payload
     item = Item(path="", source_file=source_file, data=data, line=line)
@@ -612,7 +696,6 @@ def _parse_payload(payload: tuple, keywords: KeywordIndex | None = None):
         _check_lengths(thread)
     except ItemError as exc:
         return exc
-    keywords = keywords or _worker_keywords
     if thread.areas is None and keywords is not None:
         thread.auto_tags = _match_tags(thread, keywords)
     return thread
@@ -668,7 +751,8 @@ class ThreadImporter:
                 batch.to_parse.append(index)
         payloads = [_payload(items[i]) for i in batch.to_parse]
         if pool is not None and payloads:
-            batch.parsing = pool.map_async(_parse_payload, payloads, chunksize=25)
+            chunks = [payloads[i : i + PARSE_CHUNK] for i in range(0, len(payloads), PARSE_CHUNK)]
+            batch.parsing = pool.map_async(_parse_chunk, chunks, chunksize=1)
         else:
             batch.parsed = [_parse_payload(payload, self.keywords) for payload in payloads]
         return batch
@@ -676,7 +760,10 @@ class ThreadImporter:
     def finish_batch(self, batch: "_Batch") -> list[ItemResult]:
         """Store what was parsed, record every item, and return results in order."""
         items, results = batch.items, batch.results
-        parsed = batch.parsing.get() if batch.parsing is not None else batch.parsed
+        if batch.parsing is not None:
+            parsed = [outcome for chunk in batch.parsing.get() for outcome in chunk]
+        else:
+            parsed = batch.parsed
         pending: list[tuple[int, Item]] = []
         for index, outcome in zip(batch.to_parse, parsed, strict=True):
             item = items[index]
@@ -914,17 +1001,18 @@ class ThreadImporter:
                 specialty = doctor.specialty
             if specialty:
                 specialties.add(specialty[:200])
-        areas, procedures = tags
-        return {
+        values = {
             "answer_count": len(published),
             "has_named_doctor": named,
             # unnest() would flatten an array column: it travels as lines of text.
             "specialty_lines": "\n".join(sorted(specialties)),
-            "tag_text": " ".join(self.tag_names["areas"][i] for i in sorted(areas))
-            + " "
-            + " ".join(self.tag_names["procedures"][i] for i in sorted(procedures)),
-            "answer_text": " ".join(f"{a.headline} {a.body}" for a in published),
+            "vector_text": thread.search_vector,
+            "tag_text": "",
+            "answer_text": "",
         }
+        if thread.search_vector is None:
+            values["tag_text"], values["answer_text"] = _search_texts(thread, tags, self.tag_names)
+        return values
 
     def _store_tags(self, threads, by_key, tags) -> None:
         auto, explicit = {}, {}
@@ -1004,8 +1092,11 @@ def _model_values(instance: models.Model, names: list[str]) -> dict:
 _DOCTOR_TEXT = {"credentials": 100, "place": 200, "specialty": 200}
 # What a refresh may change, with the id it is written back by.
 _DOCTOR_SNAPSHOT = ["id", "rating", "review_count", *_DOCTOR_TEXT]
-_NEW_QUESTION_VECTOR = search_vector_sql(
-    title="v.title", tags="v.tag_text", body="v.body", answers="v.answer_text"
+# The vector a parsing process built, else the same expression evaluated here.
+_NEW_QUESTION_VECTOR = (
+    "CASE WHEN v.vector_text IS NULL THEN "
+    + search_vector_sql(title="v.title", tags="v.tag_text", body="v.body", answers="v.answer_text")
+    + " ELSE v.vector_text::tsvector END"
 )
 # Defaults of the answer columns that scraped files never set.
 _NEW_ANSWER = {
@@ -1132,7 +1223,12 @@ def threads_import(
             # Forking costs more than it saves on an import of one batch.
             workers = min(2, os.cpu_count() or 1) if total > batch_size else 0
         # The pool forks before the reader thread starts: never fork a process mid-thread.
-        with _parsing_pool(workers, importer.keywords) as pool:
+        worker = _Worker(
+            keywords=importer.keywords,
+            tag_names=importer.tag_names,
+            database=None if dry_run else connection.get_connection_params(),
+        )
+        with _parsing_pool(workers, worker) as pool:
             reading = _read_ahead(iter_items(files), depth=2 * batch_size)
             # While this process writes batch N, the pool parses the next ones. Two in
             # flight: parsing a batch takes less time than writing one, and the parsing
@@ -1163,19 +1259,23 @@ def threads_import(
 
 
 @contextlib.contextmanager
-def _parsing_pool(workers: int, keywords: KeywordIndex):
+def _parsing_pool(workers: int, worker: _Worker):
     """Processes that parse files, for imports of more than one batch; None for none."""
     if workers < 1:
         yield None
         return
-    # Forked children inherit our database socket but never use it, and are ended with
-    # terminate(), so they never send on it. (Closing it here would drop the import lock.)
+    # Forked children inherit our database socket but never use it: each opens its own
+    # connection. (Closing ours here would drop the import lock.)
     context = multiprocessing.get_context("fork")
-    pool = context.Pool(workers, initializer=_init_worker, initargs=(keywords,))
+    pool = context.Pool(workers, initializer=_init_worker, initargs=(worker,))
     try:
         yield pool
-    finally:
+    except BaseException:
         pool.terminate()
+        raise
+    else:
+        pool.close()
+    finally:
         pool.join()
 
 

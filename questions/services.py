@@ -19,10 +19,10 @@ def search_vector_sql(*, title: str, tags: str, body: str, answers: str) -> str:
     """The SQL expression of a thread's weighted search vector, from four text expressions:
     title, tag names, question text, and published answers (headline and body)."""
     return (
-        f"setweight(to_tsvector('english', {title}), 'A')"
+        f"(setweight(to_tsvector('english', {title}), 'A')"
         f" || setweight(to_tsvector('english', {tags}), 'B')"
         f" || setweight(to_tsvector('english', {body}), 'C')"
-        f" || setweight(to_tsvector('english', {answers}), 'D')"
+        f" || setweight(to_tsvector('english', {answers}), 'D'))"
     )
 
 
