@@ -99,16 +99,8 @@ def update_rows(model: type[models.Model], rows: Sequence[dict]) -> None:
         cursor.execute(sql, columns)
 
 
-def _copy_value(value) -> str:
-    if value is None:
-        return "\\N"
-    if value is True or value is False:
-        return "t" if value else "f"
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    text = value if type(value) is str else str(value)
-    # str.replace scans in C; a translate() table walks the text a character at a time,
-    # which cost seconds on the answer bodies of a large import.
+def _escape(text: str) -> str:
+    # str.replace scans in C; a translate() table walks the text a character at a time.
     if "\\" in text:
         text = text.replace("\\", "\\\\")
     if "\t" in text:
@@ -118,6 +110,28 @@ def _copy_value(value) -> str:
     if "\r" in text:
         text = text.replace("\r", "\\r")
     return text
+
+
+def _copy_value(value) -> str:
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return _escape(value if type(value) is str else str(value))
+
+
+def _copy_column(values: list) -> list[str]:
+    """COPY text for one column's values."""
+    if set(map(type, values)) == {str}:
+        # All text: escape the whole column at once, the values joined by NUL, which
+        # PostgreSQL text cannot hold. A value holding one goes the slow way, to fail
+        # in PostgreSQL, never to shift the columns.
+        text = "\0".join(values)
+        if text.count("\0") == len(values) - 1:
+            return _escape(text).split("\0")
+    return [_copy_value(value) for value in values]
 
 
 def copy_rows(model: type[models.Model], rows: Sequence[dict]) -> None:
@@ -138,13 +152,13 @@ def copy_rows(model: type[models.Model], rows: Sequence[dict]) -> None:
         and f.name not in names
     ]
     fields = [model._meta.get_field(name) for name in [*names, *stamps]]
-    stamp_text = [_copy_value(now)] * len(stamps)
-    buffer = io.StringIO()
-    tail = "".join("\t" + text for text in stamp_text) + "\n"
-    for row in rows:
-        buffer.write("\t".join([_copy_value(row[name]) for name in names]) + tail)
-    buffer.seek(0)
+    values = [_copy_column([row[name] for row in rows]) for name in names]
+    values += [[_copy_value(now)] * len(rows) for _ in stamps]
+    # Column by column, then the rows joined in C: no Python call per value.
+    lines = map("\t".join, zip(*values, strict=True))
+    buffer = io.StringIO("\n".join(lines) + "\n")
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
-    with connection.cursor() as cursor:
+    # copy_expert is the driver's own; have its errors raised as Django's, as execute's are.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         cursor.copy_expert(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN", buffer)

@@ -371,6 +371,8 @@ def _thread_from_json(item: Item) -> ThreadData:
         raise ItemError(f"not a JSON object: {exc}") from exc
     if not isinstance(obj, dict):
         raise ItemError("not a JSON object")
+    if _holds_nul(obj):
+        raise ItemError("a text holds a NUL character (\\u0000), which PostgreSQL cannot store")
 
     def need(mapping, key, kind, where="thread"):
         if key not in mapping:
@@ -431,6 +433,16 @@ def _thread_from_json(item: Item) -> ThreadData:
         published=bool(obj.get("published", True)),
         curated=True,
     )
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\0" in value
+    if isinstance(value, dict):
+        return any(map(_holds_nul, value.values()))
+    if isinstance(value, list):
+        return any(map(_holds_nul, value))
+    return False
 
 
 def _decimal(value, where) -> Decimal | None:

@@ -1,6 +1,7 @@
 """kbsite.db: the set-based writes of the bulk import store values exactly."""
 
 import pytest
+from django.db import DataError, transaction
 
 from kbsite.db import copy_rows, insert_rows
 from questions.models import ImportRecord, ImportRun
@@ -59,3 +60,14 @@ def test_insert_rows_computes_fields_from_inputs_that_are_not_stored():
     assert [path for _, path in ids] == ["a.txt", "b.txt"]
     messages = dict(ImportRecord.objects.values_list("path", "message"))
     assert messages == {"a.txt": "LOUD", "b.txt": AWKWARD.upper()}
+
+
+def test_copy_rows_refuses_a_nul_character_rather_than_shifting_columns():
+    run = ImportRun.objects.create(arguments=[])
+    rows = [
+        {"run_id": run.pk, "path": "a\0b", "outcome": "failed", "content_hash": "", "message": ""},
+        {"run_id": run.pk, "path": "c", "outcome": "failed", "content_hash": "", "message": ""},
+    ]
+    with pytest.raises(DataError), transaction.atomic():
+        copy_rows(ImportRecord, rows)
+    assert not run.records.exists()

@@ -123,3 +123,20 @@ def test_it_reports_a_bad_json_line_and_imports_the_rest(imported, tmp_path):
     assert f"{backup}:2: thread has no 'title'" in err.getvalue()
     assert f"{backup}:3: not a JSON object" in err.getvalue()
     assert Question.objects.count() == 1
+
+
+def test_a_line_with_a_nul_character_fails_alone(imported, tmp_path):
+    # PostgreSQL text cannot hold NUL; JSON can. Only that thread may fail.
+    lines = export()
+    Question.objects.all().delete()
+    refused = json.loads(lines[2])
+    refused["answers"][0]["body"] = "before\u0000after"
+    backup = tmp_path / "backup.jsonl"
+    backup.write_text("\n".join([lines[0], lines[1], json.dumps(refused), lines[3]]) + "\n")
+    err = StringIO()
+    with pytest.raises(CommandError) as excinfo:
+        call_command("import_threads", str(backup), stdout=StringIO(), stderr=err)
+    assert excinfo.value.returncode == 1
+    assert f"{backup}:3: a text holds a NUL character" in err.getvalue()
+    assert Question.objects.count() == 3
+    assert not Question.objects.filter(source_key=refused["source_key"]).exists()
