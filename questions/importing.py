@@ -16,11 +16,16 @@
   then finds the files unchanged.
 
 How it stays fast: files are streamed in batches of BATCH_SIZE; each batch costs a fixed
-number of queries (bulk inserts and updates, one set-based refresh of counts and search
-vectors); doctors and the tagging keywords are cached for the whole run.
+number of queries (COPY and set-based inserts and updates); doctors and the tagging
+keywords are cached for the whole run. On imports of more than one batch, two parsing
+processes parse and tag the files ahead of the batch being written, and have PostgreSQL
+build the new threads' search vectors over their own connections, so that this process's
+writes never wait for English text analysis. A new thread's row is written once, with its
+answer facts and search vector; a changed thread is refreshed by question_refresh_derived.
 """
 
 import contextlib
+import functools
 import glob
 import hashlib
 import json
@@ -68,6 +73,10 @@ IMPORT_LOCK_KEY = 7_346_217_001
 Outcome = ImportRecord.Outcome
 
 
+# The same doctors answer thread after thread: normalise each spelling of a name once.
+_name_key = functools.lru_cache(maxsize=100_000)(normalise_name)
+
+
 class ImportPathError(Exception):
     """The paths given cannot be imported at all (a usage error, exit status 2)."""
 
@@ -89,7 +98,7 @@ class DoctorData:
 
     def __post_init__(self):
         if self.name:
-            self.name_key = normalise_name(self.name)
+            self.name_key = _name_key(self.name)
         self.place_key = _normal_place(self.place)
 
 
