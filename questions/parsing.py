@@ -59,6 +59,8 @@ from bisect import bisect_left, insort
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import compress, count
+from operator import itemgetter, not_
 
 __all__ = [
     "SPECIALTIES",
@@ -360,11 +362,18 @@ _NOISE_LINES = frozenset(
 # Regular expressions (compiled once; all linear)
 # --------------------------------------------------------------------------------------
 
+# Patterns used to search (findall, sub, finditer) start with one plain character or
+# class: a leading repeat is written "xx*", not "x+" or "x{2,}". The two are the same
+# pattern, but Python's regex engine only skips quickly to where a match can begin when
+# the pattern opens with a single character or class; otherwise it tries a full match at
+# every position, which is several times slower.
+
 _ODD_SPACES = "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
 _ODD_SPACES += "\u200a\u2028\u2029\u202f\u205f\u3000\x0b\x0c"
 _ODD_SPACE_RE = re.compile(f"[{_ODD_SPACES}]")
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
-_MULTI_SPACE_RE = re.compile(r" {2,}")
+_ODD_OR_ZERO_WIDTH_RE = re.compile(f"[{_ODD_SPACES}\u200b\u200c\u200d\u2060\ufeff]")
+_MULTI_SPACE_RE = re.compile(r"  +")  # two spaces or more
 
 _BANNER_RE = re.compile(r"get the real deal on beauty treatments", re.IGNORECASE)
 _BANNER_FULL_RE = re.compile(
@@ -412,16 +421,42 @@ _BULLET_RE = re.compile(
     r"\u2219*+>-]\s|[\u2013\u2014]\s|\d{1,2}[.)]\s|\(\d{1,2}\)\s)"
 )
 _SENTENCE_BREAK_RE = re.compile(
-    r"[.!?\u2026]+[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])"
+    r"[.!?\u2026][.!?\u2026]*[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])"
 )
-_WORD_RE = re.compile(r"[\w'\u2019]+")
-_TOKEN_RE = re.compile(r"[^\s,]+")
+_SENTENCE_TAIL = ".!?\u2026\"'\u201d\u2019)]"  # what may end a sentence, see _describe
+_WORD_RE = re.compile(r"[\w'\u2019][\w'\u2019]*")
+_TOKEN_RE = re.compile(r"[^\s,][^\s,]*")
 _NICKNAME_RE = re.compile(
     r"\([^()]{0,40}\)|\[[^\[\]]{0,40}\]|[\"\u201c][^\"\u201c\u201d]{0,40}[\"\u201d]"
 )
 _PHOTO_SUFFIX_RE = re.compile(r"\s*\((?:photos?|pictures?|video)\)\s*$", re.IGNORECASE)
-_NON_ALNUM_RE = re.compile(r"[^0-9a-z]+")
+_NON_ALNUM_RE = re.compile(r"[^0-9a-z][^0-9a-z]*")
 _NAME_PUNCT_RE = re.compile(r"[^\w\s]")
+
+
+def _cannot_start(first: str, flags: int = 0) -> frozenset[str]:
+    """ASCII characters outside the character class ``first`` (compiled with ``flags``).
+
+    ``first`` lists every character that can begin a match of one of the patterns above, so
+    a line starting with one of these cannot match, and one set lookup saves a match call
+    on most lines. Only ASCII is listed: case-insensitive matching relates some non-ASCII
+    letters to ASCII ones (KELVIN SIGN and "k", dotless "i" and "i"), so a line starting
+    with a non-ASCII character always goes to the regular expression.
+    """
+    pattern = re.compile(first, flags)
+    return frozenset(c for c in map(chr, range(128)) if not pattern.fullmatch(c))
+
+
+_NOT_GREETING_START = _cannot_start("[dhgti]", re.IGNORECASE)
+_NOT_SIGNOFF_START = _cannot_start("[-\u2013\u2014~ gbawhikrsytcm]", re.IGNORECASE)
+_NOT_SIGNATURE_START = _cannot_start("[-\u2013\u2014~dD]")
+_NOT_BULLET_START = _cannot_start(
+    "[\u2022\u00b7\u25aa\u25ab\u25e6\u25cf\u25cb\u25a0\u25a1\u27a2\u25ba\u2023\u2043"
+    "\u2219*+>\\-\u2013\u2014\\d(]"
+)
+_NOT_COUNT_START = _cannot_start("d", re.IGNORECASE)
+_NOT_DETAILS_START = _cannot_start("[asgt]", re.IGNORECASE)
+_NOT_BANNER_START = _cannot_start("g", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------------------
@@ -478,12 +513,28 @@ def split_place_specialty(line: str) -> tuple[str, str]:
     to the left by known modifier words. Returns ``(line, "")`` when no specialty ends the
     line, and ``("", specialty)`` when the whole line is a specialty.
     """
-    words = _normalise_line(line).split()
-    keys = [_specialty_key(w) for w in words]
+    return _split_specialty(_normalise_line(line).split())
+
+
+def _split_specialty(words: list[str]) -> tuple[str, str]:
+    """:func:`split_place_specialty` for a line already split into words."""
     n = len(words)
-    for k in range(min(n, _MAX_SPECIALTY_WORDS), 0, -1):
-        if tuple(keys[n - k :]) in _SPECIALTY_KEYS:
-            while k < n - 1 and keys[n - k - 1] in _SPECIALTY_MODIFIERS:
+    # Only the specialties ending in the line's last word can match, and none longer than
+    # the longest of them: most lines are settled by one lookup.
+    longest = _LONGEST_SPECIALTY_ENDING.get(_specialty_key(words[-1])) if n else None
+    if longest is None:
+        return " ".join(words), ""
+    m = n if n < longest else longest
+    # The _specialty_key of each of the last m words. Without commas and ampersands that
+    # is only case folding, done for all of them at once.
+    joined = " ".join(words[n - m :])
+    if "," in joined or "&" in joined:
+        tail = [_specialty_key(w) for w in words[n - m :]]
+    else:
+        tail = joined.casefold().split(" ")
+    for k in range(m, 0, -1):
+        if tuple(tail[m - k :]) in _SPECIALTY_KEYS:
+            while k < n - 1 and _specialty_key(words[n - k - 1]) in _SPECIALTY_MODIFIERS:
                 k += 1
             return " ".join(words[: n - k]).rstrip(" ,"), " ".join(words[n - k :])
     return " ".join(words), ""
@@ -516,7 +567,7 @@ def normalise_name(name: str) -> str:
 
 def parse_thread(text: str) -> ParsedThread:
     """Parse one thread file's text. Raises :class:`ParseError` for unusable files."""
-    lines = [_normalise_line(raw) for raw in _split_lines(text)]
+    lines = _normalised_lines(text)
     first = next((i for i, line in enumerate(lines) if line), None)
     if first is None:
         if not text:
@@ -532,18 +583,37 @@ def parse_thread(text: str) -> ParsedThread:
     return _ThreadParser(lines).parse()
 
 
-def _split_lines(text: str) -> list[str]:
+def _normalised_lines(text: str) -> list[str]:
+    """The file's lines, each normalised by :func:`_normalise_line`.
+
+    This runs on every line of every file, so the loops over all lines are left to
+    ``map`` and ``compress``; Python code only runs for the few lines that need more than
+    ``strip``.
+    """
     # Count lines like an editor does: only \n, \r\n and \r end a line.
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.split("\n")
+    raw = text.split("\n")
+    if "\t" in text or "\x0b" in text or "\x0c" in text:
+        return [_normalise_line(line) for line in raw]
+    lines = list(map(str.strip, raw))
+    if not text.isascii():
+        # Without tabs, only a line with non-ASCII characters can hold odd spaces.
+        for i in compress(count(), map(not_, map(str.isascii, raw))):
+            lines[i] = _normalise_line(raw[i])
+    if "  " in text:
+        for i, line in enumerate(lines):
+            if "  " in line:
+                lines[i] = _MULTI_SPACE_RE.sub(" ", line)
+    return lines
 
 
 def _normalise_line(raw: str) -> str:
     if not raw.isascii():
-        raw = _ZERO_WIDTH_RE.sub("", _ODD_SPACE_RE.sub(" ", raw))
+        if _ODD_OR_ZERO_WIDTH_RE.search(raw):  # one search instead of two subs, mostly
+            raw = _ZERO_WIDTH_RE.sub("", _ODD_SPACE_RE.sub(" ", raw))
     elif "\t" in raw or "\x0b" in raw or "\x0c" in raw:
         raw = _ODD_SPACE_RE.sub(" ", raw)
     line = raw.strip()
@@ -552,38 +622,78 @@ def _normalise_line(raw: str) -> str:
     return line
 
 
-@dataclass(slots=True)
 class _Unit:
-    """One non-blank, non-junk line, with what surrounded it and what it looks like."""
+    """One non-blank, non-junk line, with what surrounded it and what it looks like.
 
-    text: str
-    line: int
-    gap: int  # blank lines between the previous unit and this one
-    vote: bool  # a vote-widget line was dropped just before this unit
-    vote_gap: int  # blank lines between the previous unit and that vote line
-    broken: bool  # a noise line was dropped just before this unit
-    # Shape, filled in by _describe().
-    words: int = 0
-    sentences: int = 1
-    greeting: bool = False
-    signoff: bool = False
-    signature: bool = False
-    bullet: bool = False
-    lower_start: bool = False
-    long: bool = False
+    A plain class with slots, not a dataclass: the parser makes one per line and the
+    scoring rules read its attributes many times, so everything they need about the line
+    alone is worked out once, by :func:`_describe`, and stored here.
+    """
+
+    __slots__ = (
+        "text",
+        "line",
+        "gap",
+        "vote",
+        "vote_gap",
+        "broken",
+        "group_first",
+        "words",
+        "sentences",
+        "greeting",
+        "greeting_only",
+        "signoff",
+        "signature",
+        "bullet",
+        "lower_start",
+        "long",
+        "ending",
+        "never_starts",
+        "leads_on",
+        "headline_shaped",
+        "name",
+        "place",
+        "rating",
+        "block_line",
+        "tokens",
+    )
+
+    def __init__(
+        self, text: str, line: int, gap: int, vote: bool, vote_gap: int, broken: bool
+    ) -> None:
+        self.text = text
+        self.line = line
+        self.gap = gap  # blank lines between the previous unit and this one
+        self.vote = vote  # a vote-widget line was dropped just before this unit
+        self.vote_gap = vote_gap  # blank lines between the previous unit and that vote line
+        self.broken = broken  # a noise line was dropped just before this unit
+        # Starts a paragraph: blank lines or dropped junk separate it from the last unit.
+        self.group_first = gap > 0 or vote or broken
+        # (_scan makes units without this call; keep the two in step.)
+        # The shape is filled in by _describe(), for the units of the answer region only.
+        # Of the shape, the rest of the parser reads only these two on other units (the
+        # last line of the question may end the file).
+        self.signoff = False
+        self.signature = False
+
+    # Shape, set by _describe():
+    words: int
+    sentences: int  # up to 3 ("many"), see _describe
+    greeting: bool
+    greeting_only: bool  # a greeting and nothing else ("Hi Kelly,")
+    bullet: bool
+    lower_start: bool  # the first letter is lowercase
+    long: bool
+    ending: str  # see _ending()
+    never_starts: bool  # see _never_starts(): the line itself rules a start out
+    leads_on: bool  # the line after this one continues it (see _never_starts())
+    headline_shaped: bool  # see _describe()
     # Doctor-block readings of the line, when it is short enough to be one.
-    name: tuple[str, str, bool] | None = None
-    place: tuple[str, str] | None = None
-    rating: tuple[Decimal | None, int | None] | None = None
-
-    @property
-    def group_first(self) -> bool:
-        """Starts a paragraph: blank lines or dropped junk separate it from the last unit."""
-        return self.gap > 0 or self.vote or self.broken
-
-    @property
-    def greeting_only(self) -> bool:
-        return self.greeting and self.sentences == 1 and self.words <= 12
+    name: tuple[str, str, bool] | None
+    place: tuple[str, str] | None
+    rating: tuple[Decimal | None, int | None] | None
+    block_line: bool  # any of the three readings
+    tokens: list[str] | None  # text.split(), when _describe needed it
 
 
 @dataclass(slots=True)
@@ -601,7 +711,9 @@ class _ThreadParser:
         self.lines = lines
         self.warnings: list[str] = []
         self.title_is_question = False
-        self._scores: dict[int, float | None] = {}
+        # Headline scores by unit index, with and without context (see _headline_score).
+        self._scores: list[float | None | object] = []
+        self._intrinsic_scores: list[float | None | object] = []
         self._vote_starts: set[int] = set()  # starts fixed by a vote widget
         self._stop_penalty = _SOFT_STOP_PENALTY
 
@@ -616,8 +728,10 @@ class _ThreadParser:
         if _COUNT_RE.match(title):
             raise ParseError("no title: the file starts with the answer count line", 1)
         units = units[1:]
-        self.title_stems = _stems(_PHOTO_SUFFIX_RE.sub("", title))
-        self.title_key = _alnum_key(_PHOTO_SUFFIX_RE.sub("", title))
+        topic = _PHOTO_SUFFIX_RE.sub("", title) if "(" in title else title
+        self.title_stems = _stems(topic)
+        self.title_key = _alnum_key(topic)
+        self._key_bytes = self.title_key.encode()
 
         units, disclaimer, disclaimer_cut = _split_disclaimer(units)
         if disclaimer_cut:
@@ -636,6 +750,9 @@ class _ThreadParser:
         self.units = region
         for unit in region:
             _describe(unit)
+        self._scores = [_UNSCORED] * len(region)
+        self._intrinsic_scores = [_UNSCORED] * len(region)
+        self._soft_candidates: list[tuple[float, int, bool]] | None = None
         self.blocks: list[tuple[int, int, DoctorBlock]] = []
         self.block_of: list[int | None] = [None] * len(region)
         self.typical_gap = _typical_gap(region)
@@ -695,6 +812,9 @@ class _ThreadParser:
         units = self.units
         i = 0
         while i < len(units):
+            if not units[i].block_line:
+                i += 1  # no block starts at a line that reads as no block line
+                continue
             found = _match_block(units, i)
             if found is None:
                 i += 1
@@ -730,7 +850,7 @@ class _ThreadParser:
 
         hard_answers = len(starts) - (1 if question_mode else 0)
         cap = None if declared is None else max(0, declared - hard_answers)
-        votes = sum(1 for u in units if u.vote)
+        votes = sum([u.vote for u in units])
         penalty = _VOTE_FILE_PENALTY if votes >= 2 else 0.0
         threshold = (_T_FREE if cap is None else _T_DECLARED) + penalty
         self._stop_penalty = self._soft_stop_penalty(by_index)
@@ -755,7 +875,7 @@ class _ThreadParser:
     def _soft_stop_penalty(self, by_index: dict[int, _Start]) -> float:
         """How much a guessed headline loses for ending in a full stop (see the constants)."""
         for j, unit in enumerate(self.units):
-            if self.block_of[j] is not None or _ending(unit.text) == "stop":
+            if self.block_of[j] is not None or unit.ending == "stop":
                 continue
             start = by_index.get(j)
             if start is not None:
@@ -780,12 +900,13 @@ class _ThreadParser:
         starts = [_Start(0, False)]
         if units[0].vote:
             self._vote_starts.add(0)
+        block_of = self.block_of
         for i in range(1, len(units)):
-            last = starts[-1]
-            after_block = self.block_of[i] is None and self.block_of[i - 1] is not None
-            if after_block and last.index != i:
-                starts.append(_Start(i, False))
-            if not units[i].vote or self.block_of[i] is not None:
+            if block_of[i] is not None:
+                continue  # inside a block: neither after one nor a vote-widget start
+            if block_of[i - 1] is not None and starts[-1].index != i:
+                starts.append(_Start(i, False))  # after a block
+            if not units[i].vote:
                 continue
             last = starts[-1]
             head = i - 1
@@ -842,32 +963,54 @@ class _ThreadParser:
         self, by_index: dict[int, _Start], order: list[int], threshold: float, cap: int | None
     ) -> int:
         """Add the best-scoring guessed starts; returns how many were added."""
-        candidates: list[tuple[float, int, bool]] = []
-        for j in range(1, len(self.units)):
-            if j in by_index or self.block_of[j] is not None:
-                continue
-            # Both readings compete: a headline-like line with no body line after it (a
-            # doctor block follows) cannot be a headline, but may still open an answer
-            # that has none ("Results take 2 weeks." after a sign-off and extra blanks).
-            headline = self._headline_score(j)
-            if headline is not None:
-                if _ending(self.units[j].text) == "stop":
-                    headline -= self._stop_penalty
-                candidates.append((headline, j, True))
-            plain = self._plain_score(j)
-            if plain is not None:
-                candidates.append((plain, j, False))
-        # At equal scores the headline reading comes first (True sorts before False here).
-        candidates.sort(key=lambda c: (-c[0], c[1], not c[2]))
+        candidates = self._soft_candidates
+        if candidates is None:
+            # The scores do not change between calls (only the threshold and cap do), so
+            # the sorted candidates are kept for the second call; lines that became starts
+            # meanwhile are skipped below.
+            candidates = self._soft_candidates = self._score_soft_candidates(by_index)
         added = 0
-        for score, j, headline in candidates:
-            if score < threshold or (cap is not None and added >= cap):
+        for neg_score, j, not_headline in candidates:
+            if -neg_score < threshold or (cap is not None and added >= cap):
                 break
+            headline = not not_headline
             if j not in by_index and self._can_start(j, headline, by_index, order):
                 by_index[j] = _Start(j, headline)
                 insort(order, j)
                 added += 1
         return added
+
+    def _score_soft_candidates(self, by_index: dict[int, _Start]) -> list[tuple[float, int, bool]]:
+        """Both readings of every line that may start an answer, best first, as
+        ``(-score, index, not headline)``."""
+        candidates: list[tuple[float, int, bool]] = []
+        block_of = self.block_of
+        stop_penalty = self._stop_penalty
+        units = self.units
+        scores = self._scores
+        headline_score = self._headline_score
+        for j in range(1, len(units)):
+            if j in by_index or block_of[j] is not None:
+                continue
+            unit = units[j]
+            # Both readings compete: a headline-like line with no body line after it (a
+            # doctor block follows) cannot be a headline, but may still open an answer
+            # that has none ("Results take 2 weeks." after a sign-off and extra blanks).
+            headline = scores[j]
+            if headline is _UNSCORED:
+                headline = headline_score(j)
+            if headline is not None:
+                if unit.ending == "stop":
+                    headline -= stop_penalty
+                candidates.append((-headline, j, False))
+            if unit.never_starts or units[j - 1].leads_on:
+                continue  # as _plain_score, without the call
+            plain = self._plain_score(j)
+            if plain is not None:
+                candidates.append((-plain, j, True))
+        # At equal scores the headline reading comes first (False sorts before True).
+        candidates.sort()
+        return candidates
 
     def _can_start(
         self, j: int, headline: bool, by_index: dict[int, _Start], order: list[int]
@@ -941,66 +1084,99 @@ class _ThreadParser:
         extra blank lines); the vote-widget rule already knows the position, so it skips it.
         Scores are cached: several rules ask about the same line.
         """
-        key = j if context else -1 - j
-        if key not in self._scores:
-            if context:
-                intrinsic = self._headline_score(j, context=False)
-                score = None if intrinsic is None else intrinsic + self._context_score(j)
-            else:
-                score = self._intrinsic_headline_score(self.units[j])
-            self._scores[key] = score
-        return self._scores[key]
+        if not context:
+            return self._intrinsic_score(j)
+        score = self._scores[j]
+        if score is _UNSCORED:
+            intrinsic = self._intrinsic_scores[j]
+            if intrinsic is _UNSCORED:
+                intrinsic = self._intrinsic_score(j)
+            score = None if intrinsic is None else intrinsic + self._context_score(j)
+            self._scores[j] = score
+        return score  # type: ignore[return-value]
+
+    def _intrinsic_score(self, j: int) -> float | None:
+        """``_headline_score(j, context=False)``, cached."""
+        score = self._intrinsic_scores[j]
+        if score is _UNSCORED:
+            unit = self.units[j]
+            score = self._intrinsic_headline_score(unit) if unit.headline_shaped else None
+            self._intrinsic_scores[j] = score
+        return score  # type: ignore[return-value]
 
     def _intrinsic_headline_score(self, unit: _Unit) -> float | None:
         """What the line itself says: length, ending, capitals, topic words, hashtags."""
-        if not _headline_shaped(unit):
+        if not unit.headline_shaped:
             return None
         text = unit.text
-        words = _words(text)
+        folded = text.casefold()
+        words = _folded_words(folded)
         score = 1.5 if unit.words <= 12 else 0.5 if unit.words <= 20 else -1.0
         if len(text) > 120:
             score -= 1.5
         if unit.sentences == 2:
             score -= 1.0
-        ending = _ending(text)
+        ending = unit.ending
         score += _ENDING_SCORES[ending]
         if ending == "stop" and not _FIRST_PERSON_OR_YOU.isdisjoint(words):
             score -= 1.5  # "I'm sorry you had...": prose, not a title
         if unit.lower_start:
             score -= 3.0
-        if _is_title_case(text):
+        if _is_title_case(text, unit.tokens):
             score += 1.0
-        overlap = len(_stems_from_words(words) & self.title_stems)
-        score += 1.5 if overlap >= 2 else 1.0 if overlap == 1 else 0.0
-        if _alnum_key(text) == self.title_key:
+        # Topic words shared with the title. Most lines share none, and that is found by
+        # one set operation on all five-letter prefixes: shorter words' prefixes are too
+        # short to be stems, and stopwords only matter when a prefix is shared.
+        title_stems = self.title_stems
+        if not title_stems.isdisjoint(map(_FIRST_FIVE, words)):
+            overlap = len(_stems_from_words(words) & title_stems)
+            score += 1.5 if overlap >= 2 else 1.0 if overlap == 1 else 0.0
+        if self._has_title_key(folded):
             score += 2.0
         if "#" in text:
             score += 0.5
         return score
 
+    def _has_title_key(self, folded: str) -> bool:
+        """``_alnum_key(text) == self.title_key`` for the case-folded ``text``."""
+        key = self.title_key
+        if len(folded) < len(key):
+            return False  # the key only drops characters
+        if key:
+            # A line starting or ending with a letter or digit starts or ends its key so.
+            first, last = folded[0], folded[-1]
+            if (first in _ALNUM_CHARS and first != key[0]) or (
+                last in _ALNUM_CHARS and last != key[-1]
+            ):
+                return False
+        # The key keeps ASCII letters and digits only: drop the rest of ASCII and the
+        # rest of Unicode, with byte operations (much faster than _NON_ALNUM_RE.sub).
+        return folded.encode("ascii", "ignore").translate(None, _NON_ALNUM_BYTES) == self._key_bytes
+
     def _context_score(self, j: int) -> float:
         """What the neighbouring lines say about the line at ``j`` being a headline."""
-        unit = self.units[j]
+        units, block_of, typical_gap = self.units, self.block_of, self.typical_gap
+        unit = units[j]
         score = 0.0
         if not unit.group_first:
             score -= 1.0
         if j > 0:
-            prev = self.units[j - 1]
-            if self.block_of[j - 1] is not None or prev.signoff or prev.signature:
+            prev = units[j - 1]
+            if block_of[j - 1] is not None or prev.signoff or prev.signature:
                 score += 1.5
-            elif prev.greeting_only or prev.text.endswith(":"):
+            elif prev.leads_on:
                 score -= 3.0
-        if unit.gap > self.typical_gap:
+        if unit.gap > typical_gap:
             score += 1.5
-        if j + 1 < len(self.units) and self.block_of[j + 1] is None:
-            nxt = self.units[j + 1]
+        if j + 1 < len(units) and block_of[j + 1] is None:
+            nxt = units[j + 1]
             if nxt.greeting:
                 score += 1.5
             elif nxt.signoff or nxt.signature:
                 score -= 3.0  # the "answer" would be nothing but a sign-off
             elif nxt.long:
                 score += 0.5
-            if nxt.gap > self.typical_gap:
+            if nxt.gap > typical_gap:
                 score -= 1.5  # extra blank lines after a line close an answer
         return score
 
@@ -1129,23 +1305,38 @@ def _scan(lines: list[str]) -> tuple[list[_Unit], bool]:
     units: list[_Unit] = []
     gap = vote_gap = 0
     vote = broken = False
+    new_unit = object.__new__
     for index, line in enumerate(lines):
         if not line:
             gap += 1
             continue
-        if line.startswith("{{"):
+        first = line[0]
+        if first == "{" and line.startswith("{{"):
             if "votecount" in line.casefold() and not vote:
                 vote, vote_gap = True, gap
             continue  # template junk
-        if units and _BANNER_RE.match(line):
-            line = _BANNER_FULL_RE.sub("", line)
-            if not line:
+        if units:
+            if first not in _NOT_BANNER_START and _BANNER_RE.match(line):
+                line = _BANNER_FULL_RE.sub("", line)
+                if not line:
+                    broken = True
+                    continue
+            # A noise line ("You might also like...") is short.
+            if len(line) <= 40 and line.casefold().rstrip(".\u2026!: ") in _NOISE_LINES:
                 broken = True
                 continue
-        if units and _is_noise(line):
-            broken = True
-            continue
-        units.append(_Unit(line, index + 1, gap, vote, vote_gap, broken))
+        # _Unit(line, index + 1, gap, vote, vote_gap, broken), spelt out: this runs for
+        # every line of every file, and skipping the __init__ call saves a third of it.
+        unit = new_unit(_Unit)
+        unit.text = line
+        unit.line = index + 1
+        unit.gap = gap
+        unit.vote = vote
+        unit.vote_gap = vote_gap
+        unit.broken = broken
+        unit.group_first = gap > 0 or vote or broken
+        unit.signoff = unit.signature = False
+        units.append(unit)
         gap = vote_gap = 0
         vote = broken = False
     return units, vote
@@ -1159,12 +1350,6 @@ def _find_count_line(units: list[_Unit]) -> tuple[int | None, int | None]:
             number = match.group(1) or match.group(2)
             return index, int(number.replace(",", "")) if number else None
     return None, None
-
-
-def _is_noise(line: str) -> bool:
-    if len(line) > 40:
-        return False
-    return line.casefold().rstrip(".\u2026!: ") in _NOISE_LINES
 
 
 def _split_disclaimer(units: list[_Unit]) -> tuple[list[_Unit], str | None, bool]:
@@ -1245,7 +1430,7 @@ def _join_units(units: Iterable[_Unit]) -> str:
 
 def _typical_gap(units: list[_Unit]) -> int:
     """The usual number of blank lines between paragraphs; more than this is "extra"."""
-    gaps = sorted(u.gap for u in units if u.gap > 0 and not u.vote and not u.broken)
+    gaps = sorted([u.gap for u in units if u.gap > 0 and not u.vote and not u.broken])
     return gaps[len(gaps) // 2] if gaps else 1
 
 
@@ -1261,28 +1446,99 @@ def _separated(unit: _Unit) -> bool:
 
 def _describe(unit: _Unit) -> None:
     """Fill in the unit's shape. Long lines (most body text) only get the cheap features:
-    they cannot be headlines, sign-offs, signatures or block lines anyway."""
+    they cannot be headlines, sign-offs, signatures or block lines anyway.
+
+    This runs on every line of the answer region, so it is written for speed: plain local
+    variables, no helper calls where a test is short, cheap tests before expensive ones.
+    """
     text = unit.text
     size = len(text)
-    unit.greeting = bool(_GREETING_RE.match(text))
-    unit.bullet = bool(_BULLET_RE.match(text))
-    first_letter = next((c for c in text if c.isalpha()), "")
-    unit.lower_start = first_letter.islower()
+    first = text[0]
+    # The first-character tests skip match calls that cannot succeed (see _cannot_start).
+    greeting = first not in _NOT_GREETING_START and _GREETING_RE.match(text) is not None
+    bullet = first not in _NOT_BULLET_START and _BULLET_RE.match(text) is not None
+    lower_start = False
+    if first.isalpha():
+        lower_start = first.islower()
+    else:
+        for c in text:
+            if c.isalpha():
+                lower_start = c.islower()
+                break
+    unit.greeting = greeting
+    unit.bullet = bullet
+    unit.lower_start = lower_start
+    last = text[-1]
+    if last == "." and text[-2:-1] != ".":
+        unit.ending = "stop"  # the usual case, as _ending(text) says
+    else:
+        unit.ending = _ending(text)
+    unit.tokens = None
     if size > _MAX_HEADLINE_CHARS:
-        unit.long = True
-        unit.sentences = 3  # "many": only short lines need the exact number
         unit.words = size // 5
+        unit.sentences = 3  # "many": only short lines need the exact number
+        unit.greeting_only = False
+        unit.long = True
+        unit.never_starts = bullet or lower_start
+        unit.leads_on = last == ":"
+        unit.headline_shaped = False
+        unit.name = unit.place = unit.rating = None
+        unit.block_line = False
         return
-    unit.words = text.count(" ") + 1
-    unit.sentences = 1 + len(_SENTENCE_BREAK_RE.findall(text))
-    unit.signoff = size <= 80 and bool(_SIGNOFF_RE.match(text)) and not unit.greeting
-    unit.long = size >= 80 or unit.sentences >= 2
+    words = text.count(" ") + 1
+    # A sentence break is punctuation and a space; the punctuation (and closing quotes or
+    # brackets) ending the line has no space after it, so most lines need no search.
+    core = text.rstrip(_SENTENCE_TAIL)
+    if "." in core or "?" in core or "!" in core or "\u2026" in core:
+        sentences = 1 + len(_SENTENCE_BREAK_RE.findall(text))
+    else:
+        sentences = 1
+    signoff = (
+        size <= 80
+        and not greeting
+        and first not in _NOT_SIGNOFF_START
+        and _SIGNOFF_RE.match(text) is not None
+    )
+    name = place = rating = None
     if size <= 90:
-        unit.name = _parse_name_line(text, require_credentials=False)
-        unit.place = _parse_place_line(text)
-        unit.rating = _parse_rating(text)
-    if size <= 60:
-        unit.signature = bool(_SIGNATURE_RE.match(text)) or (unit.name is not None and unit.name[2])
+        # A name or place line starts with a capital, a rating with a digit.
+        if first.isupper():
+            tokens = unit.tokens = text.split()  # kept for _is_title_case
+            # The functions' own first tests, to save the calls on most lines.
+            if size <= 80 and last not in "!?:;":
+                name = _parse_name_line(text, require_credentials=False, words=tokens)
+            if last not in ".!?:;,\"')":
+                place = _parse_place_line(text, tokens)
+        elif first.isdigit():
+            rating = _parse_rating(text)
+    signature = size <= 60 and (
+        (first not in _NOT_SIGNATURE_START and _SIGNATURE_RE.match(text) is not None)
+        or (name is not None and name[2])
+    )
+    greeting_only = greeting and sentences == 1 and words <= 12
+    unit.words = words
+    unit.sentences = sentences
+    unit.signoff = signoff
+    unit.signature = signature
+    unit.long = size >= 80 or sentences >= 2
+    unit.greeting_only = greeting_only
+    unit.never_starts = bullet or signoff or signature or lower_start
+    unit.leads_on = greeting_only or last == ":"
+    unit.name = name
+    unit.place = place
+    unit.rating = rating
+    unit.block_line = name is not None or place is not None or rating is not None
+    # Could the line be a headline at all? Short (it is), at most two sentences, not a
+    # greeting, sign-off, signature, bullet, block line or the answer count line, and not
+    # ending like the first half of a sentence.
+    unit.headline_shaped = (
+        sentences <= 2
+        and not (greeting or signoff or signature or bullet)
+        and last not in ":,;"
+        and rating is None
+        and place is None
+        and (first in _NOT_COUNT_START or _COUNT_RE.match(text) is None)
+    )
 
 
 def _pronoun_balance(text: str) -> int:
@@ -1293,34 +1549,33 @@ def _pronoun_balance(text: str) -> int:
     )
 
 
-def _headline_shaped(unit: _Unit) -> bool:
-    text = unit.text
-    if len(text) > _MAX_HEADLINE_CHARS or unit.sentences > 2 or unit.words == 0:
-        return False
-    if unit.greeting or unit.signoff or unit.signature or unit.bullet:
-        return False
-    if text[-1] in ":,;" or unit.rating is not None or _COUNT_RE.match(text):
-        return False
-    return unit.place is None
-
-
 def _never_starts(unit: _Unit, prev: _Unit) -> bool:
-    """Lines that cannot open an answer: they continue or close the one before."""
-    return (
-        unit.bullet
-        or unit.signoff
-        or unit.signature
-        or unit.lower_start
-        or prev.greeting_only
-        or prev.text.endswith(":")
-    )
+    """Lines that cannot open an answer: they continue or close the one before.
 
+    That is a bullet, sign-off, signature or lowercase start (``unit.never_starts``), or
+    a line after a bare greeting or a colon (``prev.leads_on``).
+    """
+    return unit.never_starts or prev.leads_on
+
+
+_FIRST_FIVE = itemgetter(slice(0, 5))
+_UNSCORED = object()  # a headline score not yet worked out (None means "cannot be one")
 
 _ENDING_SCORES = {"none": 2.0, "question": 1.5, "exclaim": 1.0, "ellipsis": 1.0, "stop": 0.0}
 
 
+_ENDING_CLOSERS = "\"'\u201d\u2019)] "
+_ENDING_MARKS = {"?": "question", "!": "exclaim", ".": "stop", "\u2026": "ellipsis"}
+
+
 def _ending(text: str) -> str:
-    stripped = text.rstrip("\"'\u201d\u2019)] ")
+    last = text[-1:]
+    if last not in _ENDING_CLOSERS:
+        # Nothing to strip, the usual case. (A line ending in "..." also ends in ".".)
+        if last == ".":
+            return "ellipsis" if text.endswith("...") else "stop"
+        return _ENDING_MARKS.get(last, "none")
+    stripped = text.rstrip(_ENDING_CLOSERS)
     if not stripped:
         return "none"
     if stripped.endswith(("...", "\u2026")):
@@ -1333,26 +1588,61 @@ def _ends_mid_sentence(text: str) -> bool:
     return last.isalnum() or last in ",;:-\u2013\u2014(/&+"
 
 
-def _is_title_case(text: str) -> bool:
-    words = [w for w in text.split() if w[0].isalpha()]
-    content = [w for w in words if w.casefold() not in _SMALL_WORDS]
-    if len(content) < 2 or text.isupper():
-        return False
-    return all(w[0].isupper() for w in content)
+def _is_title_case(text: str, words: list[str] | None = None) -> bool:
+    """At least two content words (not small words), all capitalised; not all capitals.
+
+    ``words`` is ``text.split()`` when the caller has it already.
+    """
+    if words is None:
+        first = text[0]
+        # A lowercase first word rules the line out, unless it is a small word.
+        if (
+            first.isalpha()
+            and not first.isupper()
+            and text.split(None, 1)[0].casefold() not in _SMALL_WORDS
+        ):
+            return False
+        words = text.split()
+    content = 0
+    for word in words:
+        first = word[0]
+        if first.isalpha() and word.casefold() not in _SMALL_WORDS:
+            if not first.isupper():
+                return False
+            content += 1
+    return content >= 2 and not text.isupper()
 
 
 def _words(text: str) -> list[str]:
     """Lower-cased words, apostrophes kept ("can't", "you're")."""
-    return _WORD_RE.findall(text.casefold().replace("\u2019", "'"))
+    return _folded_words(text.casefold())
 
 
-def _stems(text: str) -> frozenset[str]:
+# ASCII characters other than word characters (\w and the apostrophe), each to a space.
+_NON_WORD_BYTES = bytes(c for c in range(128) if not (chr(c).isalnum() or chr(c) in "_'"))
+_NON_WORD_TO_SPACE = bytes.maketrans(_NON_WORD_BYTES, b" " * len(_NON_WORD_BYTES))
+# ASCII characters that _alnum_key drops.
+_ALNUM_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyz")
+_NON_ALNUM_BYTES = bytes(c for c in range(128) if not (48 <= c <= 57 or 97 <= c <= 122))
+
+
+def _folded_words(folded: str) -> list[str]:
+    """:func:`_words` of text already case-folded."""
+    folded = folded.replace("\u2019", "'")
+    if folded.isascii():
+        # What _WORD_RE finds, several times faster: bytes.translate turns every character
+        # that cannot be part of a word into a space.
+        return folded.encode().translate(_NON_WORD_TO_SPACE).decode().split()
+    return _WORD_RE.findall(folded)
+
+
+def _stems(text: str) -> set[str]:
     return _stems_from_words(_words(text))
 
 
-def _stems_from_words(words: list[str]) -> frozenset[str]:
+def _stems_from_words(words: list[str]) -> set[str]:
     # Five-letter prefixes are a cheap stemmer: "asymmetry"/"asymmetric", "smile"/"smiles".
-    return frozenset(w[:5] for w in words if len(w) >= 4 and w not in _STOPWORDS)
+    return {w[:5] for w in words if len(w) >= 4 and w not in _STOPWORDS}
 
 
 def _alnum_key(text: str) -> str:
@@ -1372,6 +1662,9 @@ def _specialty_key(word: str) -> str:
 _SPECIALTY_KEYS = frozenset(tuple(_specialty_key(w) for w in s.split()) for s in SPECIALTIES)
 _MAX_SPECIALTY_WORDS = max(len(k) for k in _SPECIALTY_KEYS)
 _SPECIALTY_LAST_WORDS = frozenset(k[-1] for k in _SPECIALTY_KEYS)
+_LONGEST_SPECIALTY_ENDING = {
+    last: max(len(k) for k in _SPECIALTY_KEYS if k[-1] == last) for last in _SPECIALTY_LAST_WORDS
+}
 
 
 def _match_block(units: list[_Unit], i: int) -> tuple[int, DoctorBlock] | None:
@@ -1439,13 +1732,18 @@ def _int(digits: str) -> int:
     return int(digits.replace(",", "").replace(".", ""))
 
 
-def _parse_place_line(text: str) -> tuple[str, str] | None:
-    """``(place, specialty)`` when the line reads as a block's place line, else None."""
+def _parse_place_line(text: str, words: list[str] | None = None) -> tuple[str, str] | None:
+    """``(place, specialty)`` when the line reads as a block's place line, else None.
+
+    ``words`` is ``text.split()`` when the caller has it already.
+    """
     if len(text) > 90 or text[-1] in ".!?:;,\"')" or not text[0].isupper():
         return None
     if text[text.rfind(" ") + 1 :].casefold() not in _SPECIALTY_LAST_WORDS:
         return None  # cheap test first: most lines end in no specialty word
-    place, specialty = split_place_specialty(text)
+    # Unit text is normalised already (split_place_specialty would normalise it again),
+    # and splitting on whitespace ignores the rest.
+    place, specialty = _split_specialty(text.split() if words is None else words)
     if not specialty:
         return None
     words = place.split()
@@ -1459,31 +1757,75 @@ def _parse_place_line(text: str) -> tuple[str, str] | None:
             continue
         if not word[0].isupper():
             return None
-        if not all(c.isalpha() or c in ".-'\u2019,()" for c in word):
+        if not word.isalpha() and not all(c.isalpha() or c in ".-'\u2019,()" for c in word):
             return None
     return place, specialty
 
 
 def _is_credential(token: str) -> bool:
-    return any(c.isupper() for c in token) and _credential_key(token) in _CREDENTIALS
+    # The set lookup first: it rules out most tokens, and both tests are pure. A token
+    # that is all capitals ("MD") has a capital without looking at each character.
+    key = token.upper() if token.isalpha() else _credential_key(token)
+    return key in _CREDENTIALS and (token.isupper() or any(c.isupper() for c in token))
 
 
 def _credential_key(token: str) -> str:
+    if token.isalpha():
+        return token.upper()  # nothing to remove, the usual case
     return token.replace(".", "").replace("-", "").replace("(", "").replace(")", "").upper()
 
 
-def _parse_name_line(text: str, *, require_credentials: bool) -> tuple[str, str, bool] | None:
+def _parse_name_line(
+    text: str, *, require_credentials: bool = False, words: list[str] | None = None
+) -> tuple[str, str, bool] | None:
     """``(name, credentials, has_credentials)`` for a doctor's name line, else None.
 
     ``Steven F. Weiner, MD`` -> ("Steven F. Weiner", "MD"); ``Stephen Weber MD, FACS`` ->
     ("Stephen Weber", "MD, FACS"); a bare ``Keith Denkler`` -> ("Keith Denkler", "").
+    ``words`` is ``text.split()`` when the caller has it already.
     """
     if len(text) > 80 or not text[0].isupper() or text[-1] in "!?:;":
         return None
     # Quick rejection of ordinary sentences: a name has no lowercase words but particles.
-    for word in text.split():
+    if words is None:
+        words = text.split()
+    for word in words:
         if word[0].islower() and word.casefold() not in _NAME_PARTICLES:
             return None
+    if "(" in text or "[" in text or '"' in text or "\u201c" in text:
+        return _parse_name_tokens(text, require_credentials)  # may hold a nickname
+    # Without nicknames the name's tokens are the first tokens of the line, so the line
+    # is judged on its tokens alone and only a real name is cut up with _TOKEN_RE. The
+    # rules are those of _parse_name_tokens.
+    tokens = text.replace(",", " ").split() if "," in text else words  # as _TOKEN_RE
+    count = k = len(tokens)
+    while k > 2 and _is_credential(tokens[k - 1]):
+        k -= 1
+    has_credentials = k < count
+    if (require_credentials and not has_credentials) or not 2 <= k <= 6:
+        return None
+    # Backwards: a headline or place line usually ends in a word no name has ("Surgeon").
+    for i in range(k - 1, -1, -1):
+        if not _is_name_token(tokens[i]):
+            return None
+    if not has_credentials:
+        if text[-1] == ".":
+            return None  # "Good Luck." is a sign-off, a bare name has no full stop
+        if text[-1] != ",":
+            return text, "", False  # the last token ends the (stripped) line: all name
+    # Cut the text where the tokens are. Between two tokens there are only spaces and
+    # commas, which no token holds, so searching backwards from the next token finds each
+    # token where it stands.
+    end = len(text)
+    for i in range(count - 1, k - 1, -1):
+        end = text.rfind(tokens[i], 0, end)
+    credentials = text[end:] if has_credentials else ""
+    name_end = text.rfind(tokens[k - 1], 0, end) + len(tokens[k - 1])
+    return text[:name_end].rstrip(" ,"), credentials, has_credentials
+
+
+def _parse_name_tokens(text: str, require_credentials: bool) -> tuple[str, str, bool] | None:
+    """The general case of :func:`_parse_name_line`, after its quick rejections."""
     spans = list(_TOKEN_RE.finditer(text))
     k = len(spans)
     # Credentials trail the name; keep two name tokens ("Anh Do, MD" is Dr. Do).
@@ -1512,4 +1854,4 @@ def _is_name_token(token: str) -> bool:
         return len(token) <= 4  # initials and "Dr.", "St.", "Jr."
     if key in _NOT_NAME_WORDS:
         return False
-    return all(c.isalpha() or c in "'\u2019-" for c in token)
+    return token.isalpha() or all(c.isalpha() or c in "'\u2019-" for c in token)
