@@ -458,3 +458,19 @@ def test_a_restored_backup_derives_from_published_answers_and_its_own_tags(seed_
     assert not Question.objects.search("quokkas").exists()
     assert Question.objects.search("neck").filter(pk=restored.pk).exists()
     assert_derived_as_a_refresh_would_store_them()
+
+
+def test_a_large_import_refreshes_the_planner_statistics(seed_dir, monkeypatch):
+    from questions import importing
+
+    def estimated_rows():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'answers_answer'")
+            return cursor.fetchone()[0]
+
+    monkeypatch.setattr(importing, "ANALYZE_AT_END", 5)  # "large": five threads, here
+    run_import(seed_dir, dry_run=True)
+    assert estimated_rows() != 36  # a dry run writes nothing and analyses nothing
+    run_import(seed_dir)
+    # ANALYZE counts the rows this transaction inserted: the estimate is now exact.
+    assert estimated_rows() == 36
