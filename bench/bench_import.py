@@ -5,8 +5,9 @@
 
 Each phase runs `manage.py import_threads` in its own process against a scratch database
 (`kbsite_bench`, dropped and re-created on the same server as the project's database), and
-prints files/s and that process's peak memory (max RSS, from wait4). The corpus is written
-once to bench/corpus/N/ (git-ignored) by bench/generate_corpus.py and reused.
+prints files/s, that process's peak memory (max RSS, from wait4) and the CPU spent per file
+by the import (with its parsing processes) and by the PostgreSQL server. The corpus is
+written once to bench/corpus/N/ (git-ignored) by bench/generate_corpus.py and reused.
 """
 
 import argparse
