@@ -42,7 +42,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from queue import Empty, Queue
 
-from django.db import DatabaseError, connection, models, reset_queries, transaction
+from django.db import DatabaseError, connection, reset_queries, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -1107,10 +1107,6 @@ class ThreadImporter:
                 for r in results
             ],
         )
-
-
-def _model_values(instance: models.Model, names: list[str]) -> dict:
-    return {name: getattr(instance, name) for name in names}
 
 
 # Text a later snapshot may fill in, with its column's length.

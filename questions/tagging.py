@@ -32,7 +32,7 @@ def _tokens(text: str) -> list[str]:
     # from all tokens at once (tokens never hold a newline).
     text = text.lower().replace("’", "'").replace("‘", "'").replace("`", "'")
     tokens = _WORD.findall(text)
-    if "'" in text:
+    if tokens and "'" in text:
         tokens = "\n".join(tokens).replace("'", "").split("\n")
     return tokens
 

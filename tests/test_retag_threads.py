@@ -46,3 +46,16 @@ def test_it_does_not_tag_a_whole_word_inside_another(imported):
     question = Question.objects.get(source_key="bd6cf83177b9ec6f")
     assert "mesobotox" in set(question.procedures.slugs())
     assert Procedure.objects.get(slug="botox").keyword_list()
+
+
+def test_it_matches_any_apostrophe_and_finds_no_words_in_punctuation():
+    from questions.tagging import KeywordIndex
+
+    crows_feet = TreatmentArea.objects.get(slug="crows-feet")
+    # A keyword that is only an apostrophe (a slip in the admin) must match nothing.
+    crows_feet.keywords += "\n'"
+    crows_feet.save()
+    index = KeywordIndex.load()
+    for title in ("Crow’s feet after Botox", "Crow's feet after Botox", "Crows feet after Botox"):
+        assert crows_feet.pk in index.match(title, "", [])[0]
+    assert index.match("’ ' `", "' '", ["'"]) == (set(), set())
