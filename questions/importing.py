@@ -891,7 +891,7 @@ class ThreadImporter:
                         "source_key": thread.source_key,
                         "first_imported_at": now,
                         "edited_by_staff": False,
-                        "is_published": thread.published is not False,
+                        "is_published": True,  # unless an export says (in _values)
                         **self._values(thread, now, text=True),
                         **self._derived(thread, doctor_ids, tags[thread.source_key]),
                     }
@@ -1110,7 +1110,9 @@ class ThreadImporter:
 
 
 # Text a later snapshot may fill in, with its column's length.
-_DOCTOR_TEXT = {"credentials": 100, "place": 200, "specialty": 200}
+_DOCTOR_TEXT = {
+    name: Doctor._meta.get_field(name).max_length for name in ("credentials", "place", "specialty")
+}
 # What a refresh may change, with the id it is written back by.
 _DOCTOR_SNAPSHOT = ["id", "rating", "review_count", *_DOCTOR_TEXT]
 # The vector a parsing process built, else the same expression evaluated here.
@@ -1313,14 +1315,7 @@ class _PlannerStatistics:
     autovacuum caught up and at over 10,000 once it had.
     """
 
-    TABLES = (
-        "questions_question",
-        "answers_answer",
-        "answers_doctor",
-        "questions_taggedarea",
-        "questions_taggedprocedure",
-        "questions_importrecord",
-    )
+    MODELS = (Question, Answer, Doctor, TaggedArea, TaggedProcedure, ImportRecord)
 
     def __init__(self, *, active: bool):
         self.active = active
@@ -1330,7 +1325,8 @@ class _PlannerStatistics:
         written = summary.counts[Outcome.CREATED] + summary.counts[Outcome.UPDATED]
         if self.active and written - self.analyzed_at >= every:
             with connection.cursor() as cursor:
-                cursor.execute(f"ANALYZE {', '.join(self.TABLES)}")
+                tables = [connection.ops.quote_name(m._meta.db_table) for m in self.MODELS]
+                cursor.execute(f"ANALYZE {', '.join(tables)}")
             self.analyzed_at = written
 
 
