@@ -1,7 +1,7 @@
 """Deterministic generator of realistic scraped thread files (stdlib only).
 
 Produces files shaped like the scraper's output described in
-``/work/shared/FORMAT.md`` (one patient question page of a cosmetic-medicine
+``docs/FORMAT.md`` (one patient question page of a cosmetic-medicine
 Q&A site per file), with all the documented variations in realistic
 proportions, for benchmarks and large-scale import tests.
 

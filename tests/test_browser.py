@@ -82,17 +82,18 @@ def browser(site):
 
 
 def serve_collected_static(context, base_url):
-    """Answer /static/ requests from STATIC_ROOT, as whitenoise does in production.
+    """Answer /static/ requests by the storage's names, as whitenoise does in production.
 
-    The live server's own static handler looks files up by their source names and knows
-    nothing of the hashed names that the manifest storage puts in the pages.
+    The test settings use plain names found in static/; the live server's own handler
+    would do too, but routing them here keeps one path for both storages.
     """
-    root = Path(settings.STATIC_ROOT)
+    from django.contrib.staticfiles import finders
 
     def handle(route):
         name = urlsplit(route.request.url).path.removeprefix("/" + settings.STATIC_URL.strip("/"))
-        path = root / name.lstrip("/")
-        if not path.is_file():
+        found = finders.find(name.lstrip("/"))
+        path = Path(found) if found else None
+        if path is None or not path.is_file():
             route.fulfill(status=404, body="not collected")
             return
         route.fulfill(

@@ -1,5 +1,5 @@
 """Unit tests for questions.parsing: the five real seed files, exactly, then the variations
-FORMAT.md describes, on small synthetic pages. Pure functions: no database, no Django."""
+docs/FORMAT.md describes, on small synthetic pages. Pure functions: no database, no Django."""
 
 from decimal import Decimal
 from pathlib import Path
@@ -17,8 +17,7 @@ from questions.parsing import (
     split_place_specialty,
 )
 
-_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "threads"
-SEEDS = _FIXTURES if _FIXTURES.is_dir() else Path("/work/shared/seeds")
+SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "threads"
 
 VOTE = "{{ voteCount >= 0 ? '+' + (voteCount + 1) : (voteCount + 1) }}"
 SITE_DISCLAIMER = (
