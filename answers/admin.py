@@ -13,7 +13,7 @@ from django.utils.text import Truncator
 
 from answers.models import Answer, Doctor
 from answers.services import answers_set_featured, answers_set_status, doctor_merge
-from questions.admin import admin_link, merge_action_response
+from kbsite.admin_utils import admin_link, merge_action_response
 from questions.services import question_refresh_derived
 
 

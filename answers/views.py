@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from answers.models import Answer, Doctor
-from questions.views import paginate
+from kbsite.pagination import paginate
 
 
 @require_GET

@@ -35,6 +35,13 @@ def _clean_search_text(text):
 
 
 class QuestionQuerySet(models.QuerySet):
+    def _tagged_models(self):
+        """The procedure and area through models, reached from the model this QuerySet
+        serves, so that this module needs no import of questions.models (which imports
+        it)."""
+        meta = self.model._meta
+        return meta.get_field("procedures").through, meta.get_field("areas").through
+
     def published(self):
         return self.filter(is_published=True)
 
@@ -128,7 +135,7 @@ class QuestionQuerySet(models.QuerySet):
         the matching ids are computed once (a search or a specialty filter is the costly
         part) and counted three ways, instead of a COUNT and two GROUP BYs each redoing it.
         """
-        from questions.models import TaggedArea, TaggedProcedure
+        TaggedProcedure, TaggedArea = self._tagged_models()
 
         counts = {"total": 0, "procedures": {}, "areas": {}}
         try:
@@ -184,7 +191,7 @@ class QuestionQuerySet(models.QuerySet):
         GIN index); the newest RELATED_CANDIDATES of those are ranked by how many tags they
         share, then by text rank against the title's words.
         """
-        from questions.models import TaggedArea, TaggedProcedure
+        TaggedProcedure, TaggedArea = self._tagged_models()
 
         words = sorted({w.lower() for w in _WORD.findall(question.title)})[:32]
         procedure_ids = [t.pk for t in question.procedures.all()]

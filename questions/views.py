@@ -5,16 +5,15 @@ tests/test_views_* modules) and only ever reads published threads and published 
 """
 
 from django.conf import settings
-from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 
 from answers.models import Answer, Doctor
+from kbsite.pagination import paginate
 from questions.forms import (
     SORT_ANSWERED,
     SORT_CHOICES,
@@ -24,42 +23,8 @@ from questions.forms import (
 )
 from questions.models import Procedure, Question, TreatmentArea
 
-PER_PAGE = 20
-# A last page of three rows or fewer joins the page before it.
-ORPHANS = 3
 # Facet links shown before the "all of them" disclosure.
 FACETS_SHOWN = 8
-
-
-class CountedPaginator(Paginator):
-    """A Paginator told its count, when a query that was needed anyway has computed it."""
-
-    def __init__(self, object_list, per_page, *, count, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self._known_count = count
-
-    @cached_property
-    def count(self):
-        return self._known_count
-
-
-def paginate(request, queryset, *, per_page=PER_PAGE, count=None):
-    """The requested page of `queryset`; 404 for a page that is not a number or is empty.
-
-    Pass `count` when it is already known, to save the COUNT query.
-    """
-    if count is None:
-        paginator = Paginator(queryset, per_page, orphans=ORPHANS)
-    else:
-        paginator = CountedPaginator(queryset, per_page, orphans=ORPHANS, count=count)
-    try:
-        page = paginator.page(request.GET.get("page") or 1)
-    except InvalidPage as exc:
-        raise Http404(f"No such page: {exc}") from exc
-    page.elided_range = list(
-        paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-    )
-    return page
 
 
 def _default_sort(filters):
