@@ -12,9 +12,15 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from answers.models import Answer, Doctor
-from answers.services import answers_set_featured, answers_set_status, doctor_merge
+from answers.services import (
+    answer_staff_save,
+    answers_delete,
+    answers_set_featured,
+    answers_set_status,
+    doctor_merge,
+    doctor_staff_save,
+)
 from kbsite.admin_utils import admin_link, merge_action_response
-from questions.services import question_refresh_derived
 
 
 class DoctorSpecialtyFilter(admin.AllValuesFieldListFilter):
@@ -78,23 +84,15 @@ class AnswerAdmin(admin.ModelAdmin):
         return admin_link(obj.question, Truncator(obj.question.title).chars(60))
 
     def save_model(self, request, obj, form, change):
-        # Staff edited this answer: a later import must leave it as it is.
-        obj.edited_by_staff = True
-        super().save_model(request, obj, form, change)
-        question_ids = {obj.question_id}
-        if change and "question" in form.changed_data:
-            question_ids.add(form.initial["question"])  # the thread it left
-        question_refresh_derived(question_ids=question_ids)
+        left = form.initial["question"] if change and "question" in form.changed_data else None
+        answer_staff_save(answer=obj, left_question_id=left)
 
     # Only superusers delete answers (curators hide them); counts and search follow.
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        question_refresh_derived(question_ids=[obj.question_id])
+        answers_delete(queryset=Answer.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
-        question_ids = set(queryset.values_list("question_id", flat=True))
-        super().delete_queryset(request, queryset)
-        question_refresh_derived(question_ids=question_ids)
+        answers_delete(queryset=queryset)
 
     @admin.action(description="Publish selected answers", permissions=["change"])
     def publish(self, request, queryset):
@@ -155,12 +153,7 @@ class DoctorAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(num_answers=Count("answers"))
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if "specialty" in form.changed_data:
-            # Threads filter by the specialties of the doctors who answered them.
-            question_refresh_derived(
-                question_ids=obj.answers.values_list("question_id", flat=True).distinct()
-            )
+        doctor_staff_save(doctor=obj, changed_fields=form.changed_data)
 
     @admin.display(description="answers", ordering="num_answers")
     def answer_count(self, obj):

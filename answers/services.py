@@ -15,7 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from answers.models import Answer, Doctor, DoctorAlias
-from questions.services import question_refresh_derived
+from questions.services import threads_changed
 
 # A doctor's details that `doctor_merge` fills on the kept doctor when it has none.
 _DOCTOR_TEXT_FIELDS = ("credentials", "place", "specialty")
@@ -70,7 +70,7 @@ def _answers_update(*, answer_ids, user, changes: dict, differs, message: str) -
             **changes, edited_by_staff=True, updated_at=timezone.now()
         )
         history_log(user=user, objects=changed, message=message)
-        question_refresh_derived(question_ids={a.question_id for a in changed})
+        threads_changed(question_ids={a.question_id for a in changed})
     return len(changed)
 
 
@@ -180,5 +180,38 @@ def doctor_merge(
             message += " Filled from them: " + ", ".join(f.replace("_", " ") for f in filled) + "."
         history_log(user=user, objects=[keep], message=message)
         # The kept doctor's specialty may differ from the merged ones'.
-        question_refresh_derived(question_ids=affected)
+        threads_changed(question_ids=affected)
     return DoctorMergeReport(kept=keep, merged=len(others), answers_moved=moved)
+
+
+def answers_staff_save(*, answers: Iterable[Answer]) -> None:
+    """Save answers that staff edited; a later import leaves them as staff left them.
+
+    The caller sends threads_changed for their thread (the admin does once the whole
+    thread form is saved).
+    """
+    for answer in answers:
+        answer.edited_by_staff = True
+        answer.save()
+
+
+def answer_staff_save(*, answer: Answer, left_question_id: int | None = None) -> None:
+    """Save one answer staff edited; its thread, and the one it left, are refreshed."""
+    answers_staff_save(answers=[answer])
+    threads_changed(question_ids={answer.question_id, left_question_id} - {None})
+
+
+def answers_delete(*, queryset: QuerySet) -> None:
+    """Delete answers (superusers only; curators hide them): counts and search follow."""
+    question_ids = set(queryset.values_list("question_id", flat=True))
+    queryset.delete()
+    threads_changed(question_ids=question_ids)
+
+
+def doctor_staff_save(*, doctor: Doctor, changed_fields: Iterable[str]) -> None:
+    """Save a doctor; threads filter by the specialties of the doctors who answered."""
+    doctor.save()
+    if "specialty" in changed_fields:
+        threads_changed(
+            question_ids=doctor.answers.values_list("question_id", flat=True).distinct()
+        )

@@ -17,7 +17,7 @@ from django.utils.text import Truncator
 from taggit.models import Tag
 
 from answers.models import Answer
-from answers.services import history_log
+from answers.services import answers_staff_save, history_log
 from kbsite.admin_utils import admin_link, merge_action_response
 from questions.curation import THROUGH, questions_set_published, tag_merge
 from questions.models import (
@@ -27,7 +27,12 @@ from questions.models import (
     Question,
     TreatmentArea,
 )
-from questions.services import question_refresh_derived
+from questions.services import (
+    question_staff_save,
+    tag_staff_save,
+    tags_delete,
+    threads_changed,
+)
 
 # taggit's own Tag model is unused here (both facets have their own tag models); its
 # admin page would only confuse curators.
@@ -37,11 +42,6 @@ if admin.site.is_registered(Tag):
 admin.site.site_header = "kbsite: the curation desk"
 admin.site.site_title = "kbsite admin"
 admin.site.index_title = "Keep the knowledge base right"
-
-# Editing any of these in the admin marks the thread staff-edited (imports keep them).
-STAFF_TEXT_FIELDS = frozenset(
-    {"title", "slug", "body", "patient_age", "patient_sex", "patient_treatment", "disclaimer"}
-)
 
 # How many recent runs the "import run" filters offer; older ones work by URL (?run=<id>).
 RECENT_RUNS = 15
@@ -300,24 +300,18 @@ class QuestionAdmin(admin.ModelAdmin):
         return f"{obj.answer_count} / {declared}"
 
     def save_model(self, request, obj, form, change):
-        if not change or STAFF_TEXT_FIELDS.intersection(form.changed_data):
-            # Staff wrote this text: a later import keeps it as they left it.
-            obj.edited_by_staff = True
-        super().save_model(request, obj, form, change)
+        question_staff_save(question=obj, changed_fields=form.changed_data, created=not change)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Answer:
             return super().save_formset(request, form, formset, change)
-        # Staff edited these answers: a later import must leave them as they are.
-        for answer in formset.save(commit=False):
-            answer.edited_by_staff = True
-            answer.save()
+        answers_staff_save(answers=formset.save(commit=False))
         formset.save_m2m()
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # Title, text, tags or answers may have changed: count and search follow at once.
-        question_refresh_derived(question_ids=[form.instance.pk])
+        threads_changed(question_ids=[form.instance.pk])
 
     @admin.action(description="Publish selected threads", permissions=["change"])
     def publish(self, request, queryset):
@@ -369,12 +363,7 @@ class FacetTagAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "name" in form.changed_data:
-            # The name is part of every tagged thread's search vector.
-            question_refresh_derived(
-                question_ids=obj.tagged_items.values_list("content_object_id", flat=True)
-            )
+        tag_staff_save(tag=obj, changed_fields=form.changed_data, created=not change)
         if "keywords" in form.changed_data:
             self.message_user(
                 request,
@@ -385,19 +374,10 @@ class FacetTagAdmin(admin.ModelAdmin):
 
     # A deleted tag leaves its name in its threads' search vectors until refreshed.
     def delete_model(self, request, obj):
-        question_ids = list(obj.tagged_items.values_list("content_object_id", flat=True))
-        super().delete_model(request, obj)
-        question_refresh_derived(question_ids=question_ids)
+        tags_delete(queryset=self.model.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
-        tag_ids = list(queryset.values_list("pk", flat=True))
-        question_ids = set(
-            THROUGH[self.model]
-            .objects.filter(tag_id__in=tag_ids)
-            .values_list("content_object_id", flat=True)
-        )
-        super().delete_queryset(request, queryset)
-        question_refresh_derived(question_ids=question_ids)
+        tags_delete(queryset=queryset)
 
     @admin.action(
         description="Re-tag every thread now with the current keywords", permissions=["change"]

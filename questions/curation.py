@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from answers.services import history_log, ids_or_subquery, lock_for_merge
 from questions.models import Procedure, Question, TaggedArea, TaggedProcedure, TreatmentArea
-from questions.services import question_refresh_derived
+from questions.services import threads_changed
 
 # The through model that ties each tag facet to questions.
 THROUGH = {TreatmentArea: TaggedArea, Procedure: TaggedProcedure}
@@ -41,7 +41,7 @@ def questions_set_published(
         history_log(
             user=user, objects=changed, message="Published." if published else "Unpublished."
         )
-        question_refresh_derived(question_ids=ids)
+        threads_changed(question_ids=ids)
     return len(changed)
 
 
@@ -126,5 +126,5 @@ def tag_merge(
             message=f"Merged {names}: {len(merged)} thread(s); their names joined the keywords.",
         )
         # The merged names no longer appear in those threads' search vectors.
-        question_refresh_derived(question_ids=list(merged))
+        threads_changed(question_ids=list(merged))
     return TagMergeReport(kept=keep, merged=len(others), threads=len(merged))

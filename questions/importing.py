@@ -58,7 +58,7 @@ from questions.models import (
     TreatmentArea,
 )
 from questions.parsing import ParseError, decode_thread_bytes, normalise_name, parse_thread
-from questions.services import question_refresh_derived, search_vector_sql
+from questions.services import search_vector_sql, threads_changed
 from questions.tagging import KeywordIndex, questions_apply_auto_tags
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -926,7 +926,9 @@ class ThreadImporter:
         kept = self._store_answers(threads, by_key, doctor_ids, set(updated_ids))
         self._store_tags(threads, by_key, tags)
         # Updated threads may keep staff tags and answers: derive theirs from the rows.
-        question_refresh_derived(question_ids=updated_ids)
+        threads_changed(question_ids=updated_ids)
+        # New threads were written with their derived facts: only tell the site.
+        threads_changed(question_ids=[by_key[key] for key in new_keys], refresh=False)
 
         results = {}
         for index, item in latest.values():

@@ -6,9 +6,15 @@ number of questions, so bulk admin actions and imports stay cheap.
 
 from collections.abc import Iterable
 
-from django.db import connection
+from django.db import connection, transaction
 
 from answers.models import Answer
+from questions import signals
+
+# Editing any of these marks the thread staff-edited: later imports keep them.
+STAFF_TEXT_FIELDS = frozenset(
+    {"title", "slug", "body", "patient_age", "patient_sex", "patient_treatment", "disclaimer"}
+)
 
 
 # Weights: title A, treatment areas and procedures B, question text C, published answers D.
@@ -71,8 +77,8 @@ def question_refresh_derived(*, question_ids: Iterable[int]) -> None:
     """Recompute what a question derives from its published answers and tags: the answer
     count, whether a named doctor answered, the answering specialties, the search vector.
 
-    Call after anything that changes a thread's text, tags or visible answers, or the
-    specialty of a doctor who answered it.
+    Writers call threads_changed, which calls this; the importer's new threads are
+    written with these values already.
     """
     ids = list(question_ids)
     if not ids:
@@ -81,3 +87,46 @@ def question_refresh_derived(*, question_ids: Iterable[int]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(_ANSWER_FACTS_SQL, params)
         cursor.execute(_SEARCH_VECTOR_SQL, params)
+
+
+def threads_changed(*, question_ids: Iterable[int], refresh: bool = True) -> None:
+    """The one place that tells the site "these threads changed". Every write that can
+    change a public page ends here: it refreshes the threads' derived facts (unless the
+    writer stored them already, as the importer does for new threads) and sends
+    signals.threads_changed once the transaction commits, so that no reader is told of a
+    change it cannot see yet."""
+    ids = sorted(set(question_ids))
+    if not ids:
+        return
+    if refresh:
+        question_refresh_derived(question_ids=ids)
+    transaction.on_commit(
+        lambda: signals.threads_changed.send(sender=threads_changed, question_ids=ids)
+    )
+
+
+def question_staff_save(*, question, changed_fields: Iterable[str], created: bool) -> None:
+    """Save a thread that staff edited; text staff wrote survives later imports.
+
+    The caller sends threads_changed once the thread's answers and tags are saved too.
+    """
+    if created or STAFF_TEXT_FIELDS.intersection(changed_fields):
+        question.edited_by_staff = True
+    question.save()
+
+
+def tag_staff_save(*, tag, changed_fields: Iterable[str], created: bool) -> None:
+    """Save a procedure or area; a new name is part of its threads' search vectors."""
+    tag.save()
+    if not created and "name" in changed_fields:
+        threads_changed(question_ids=tag.tagged_items.values_list("content_object_id", flat=True))
+
+
+def tags_delete(*, queryset) -> None:
+    """Delete procedures or areas; their names leave their threads' search vectors."""
+    through = queryset.model.tagged_items.rel.related_model
+    question_ids = set(
+        through.objects.filter(tag__in=queryset).values_list("content_object_id", flat=True)
+    )
+    queryset.delete()
+    threads_changed(question_ids=question_ids)

@@ -155,7 +155,7 @@ def questions_retag(*, question_ids: Iterable[int] | None = None, batch_size=500
     """Re-run auto-tagging with the current keyword lists; None means every thread."""
     from answers.models import Answer
     from questions.models import Question
-    from questions.services import question_refresh_derived
+    from questions.services import threads_changed
 
     index = KeywordIndex.load()
     queryset = Question.objects.order_by("pk")
@@ -178,7 +178,7 @@ def questions_retag(*, question_ids: Iterable[int] | None = None, batch_size=500
         }
         with transaction.atomic():
             report = questions_apply_auto_tags(wanted=wanted)
-            question_refresh_derived(question_ids=chunk)
+            threads_changed(question_ids=chunk)
         total = RetagReport(
             questions_changed=total.questions_changed + report.questions_changed,
             added=total.added + report.added,
