@@ -1238,7 +1238,7 @@ def threads_import(
     if on_start:
         on_start(total)
     started = time.monotonic()
-    with _import_lock(dry_run, on_wait):
+    with _exclusive_session_async_commit(dry_run, on_wait):
         run = None
         if not dry_run:
             run = ImportRun.objects.create(arguments=arguments or list(paths))
@@ -1332,10 +1332,10 @@ class _PlannerStatistics:
             self.analyzed_at = written
 
 
-class _import_lock:
-    """Session-level advisory lock: one writing import at a time across processes.
-
-    Also relaxes commit durability for the import's session (see __enter__).
+class _exclusive_session_async_commit:
+    """For a writing import's session: take the advisory lock that lets one import write
+    at a time across processes, and turn synchronous_commit off (see __enter__); both are
+    undone on exit. Named for both, since the second changes what a crash can lose.
     """
 
     def __init__(self, dry_run: bool, on_wait: Callable[[], None] | None):
