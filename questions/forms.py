@@ -7,11 +7,13 @@ search is cut, and the list shows what is left.
 
 from django import forms
 
-from questions.querysets import MAX_SEARCH_LENGTH
+from questions.querysets import (
+    MAX_SEARCH_LENGTH,
+    SORT_ANSWERED,
+    SORT_NEWEST,
+    SORT_RELEVANCE,
+)
 
-SORT_NEWEST = "newest"
-SORT_ANSWERED = "answered"
-SORT_RELEVANCE = "relevance"
 SORT_CHOICES = [
     (SORT_RELEVANCE, "Best match"),
     (SORT_NEWEST, "Newest"),

@@ -34,7 +34,34 @@ def _clean_search_text(text):
     return (text or "").replace("\x00", " ").strip()[:MAX_SEARCH_LENGTH]
 
 
+# The list's orders, by the values its ?sort= parameter takes.
+SORT_NEWEST = "newest"
+SORT_ANSWERED = "answered"
+SORT_RELEVANCE = "relevance"
+
+
 class QuestionQuerySet(models.QuerySet):
+    def browse(self, *, q="", procedure="", areas=(), specialty="", named=False, sort=""):
+        """These threads narrowed by the list's filters and put in its order: the one
+        place the list page's URL parameters become SQL."""
+        questions = self
+        if q:
+            questions = questions.search(q)
+        if procedure:
+            questions = questions.with_procedure(procedure)
+        if areas:
+            questions = questions.in_areas(*areas)
+        if specialty:
+            questions = questions.answered_by_specialty(specialty)
+        if named:
+            questions = questions.with_named_doctors()
+        if sort == SORT_NEWEST:
+            questions = questions.newest_first()
+        elif sort == SORT_ANSWERED:
+            questions = questions.most_answered_first()
+        # SORT_RELEVANCE: search() already orders by rank.
+        return questions
+
     def _tagged_models(self):
         """The procedure and area through models, reached from the model this QuerySet
         serves, so that this module needs no import of questions.models (which imports

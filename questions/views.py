@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET
 from answers.models import Answer, Doctor
 from kbsite.pagination import paginate
 from questions.forms import (
-    SORT_ANSWERED,
     SORT_CHOICES,
     SORT_NEWEST,
     SORT_RELEVANCE,
@@ -107,22 +106,9 @@ def question_list(request):
     )
     filters = form.filters()
 
-    questions = Question.objects.published()
-    if filters["q"]:
-        questions = questions.search(filters["q"])
-    if filters["procedure"]:
-        questions = questions.with_procedure(filters["procedure"])
-    if filters["areas"]:
-        questions = questions.in_areas(*filters["areas"])
-    if filters["specialty"]:
-        questions = questions.answered_by_specialty(filters["specialty"])
-    if filters["named"]:
-        questions = questions.with_named_doctors()
-    if filters["sort"] == SORT_NEWEST:
-        questions = questions.newest_first()
-    elif filters["sort"] == SORT_ANSWERED:
-        questions = questions.most_answered_first()
-    # SORT_RELEVANCE: search() already orders by rank.
+    questions = Question.objects.published().browse(
+        **{key: filters[key] for key in ("q", "procedure", "areas", "specialty", "named", "sort")}
+    )
 
     rows = questions.for_list()
     if filters["q"]:
