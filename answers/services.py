@@ -9,49 +9,17 @@ derived fields (answer count, search vector) when visible answers changed.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.contrib.admin.models import CHANGE, DELETION, LogEntry
+from django.contrib.admin.models import DELETION
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from answers.models import Answer, Doctor, DoctorAlias
+from kbsite.curation import history_log, ids_or_subquery, lock_for_merge
 from questions.services import threads_changed
 
 # A doctor's details that `doctor_merge` fills on the kept doctor when it has none.
 _DOCTOR_TEXT_FIELDS = ("credentials", "place", "specialty")
-
-
-def history_log(*, user, objects: Iterable, action_flag: int = CHANGE, message: str) -> None:
-    """Record `message` against each object in the admin history, in one INSERT.
-
-    `user` may be None (a command or a script): nobody to record, nothing is written.
-    """
-    objects = list(objects)
-    if user is None or not objects:
-        return
-    LogEntry.objects.log_actions(
-        user_id=user.pk, queryset=objects, action_flag=action_flag, change_message=message
-    )
-
-
-def ids_or_subquery(values: Iterable | QuerySet) -> list[int] | QuerySet:
-    # A queryset stays a subquery (the admin passes its selection that way); anything
-    # else becomes a list that the IN clause can take.
-    if isinstance(values, QuerySet):
-        return values.values("pk")
-    return [getattr(value, "pk", value) for value in values]
-
-
-def lock_for_merge(model, *, keep, others):
-    """Re-read `keep` and the other rows of `model` to merge into it, locked for update.
-
-    Must run inside a transaction; returns (keep, others without keep).
-    """
-    keep = model.objects.select_for_update().get(pk=keep.pk)
-    others = list(
-        model.objects.filter(pk__in=ids_or_subquery(others)).exclude(pk=keep.pk).select_for_update()
-    )
-    return keep, others
 
 
 def _answers_update(*, answer_ids, user, changes: dict, differs, message: str) -> int:

@@ -17,8 +17,9 @@ from django.utils.text import Truncator
 from taggit.models import Tag
 
 from answers.models import Answer
-from answers.services import answers_staff_save, history_log
+from answers.services import answers_staff_save
 from kbsite.admin_utils import admin_link, merge_action_response
+from kbsite.curation import history_log
 from questions.curation import THROUGH, questions_set_published, tag_merge
 from questions.models import (
     ImportRecord,

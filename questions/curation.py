@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from answers.services import history_log, ids_or_subquery, lock_for_merge
+from kbsite.curation import history_log, ids_or_subquery, lock_for_merge
 from questions.models import Procedure, Question, TaggedArea, TaggedProcedure, TreatmentArea
 from questions.services import threads_changed
 
