@@ -5,7 +5,7 @@ This module is pure: standard library only, no Django, no database. The bulk imp
 second, so every regular expression is compiled once at import time and none of them can
 backtrack badly (no nested quantifiers over the same characters).
 
-The file format is described in ``FORMAT.md``. In short: a title line, the question text, an
+The file format is described in ``docs/FORMAT.md``. In short: a title line, the question text, an
 optional ``Doctor Answers N`` line, the answers, and the site disclaimer. Everything except
 the title is optional or irregular, so the parser works in layers:
 
@@ -47,7 +47,7 @@ the title is optional or irregular, so the parser works in layers:
 Two fields go beyond the brief: ``ParsedAnswer.truncated`` and ``ParsedThread.details`` (the
 details line as written).
 
-The heuristics are tuned on the real samples and on the variations ``FORMAT.md`` lists; the
+The heuristics are tuned on the real samples and on the variations ``docs/FORMAT.md`` lists; the
 weights are module constants so a bad file can be diagnosed by reading one function.
 """
 
@@ -474,7 +474,7 @@ _VOTE_FILE_PENALTY = 2.0  # pages that print vote widgets print one per answer
 # - in files with doctor blocks, where such a guess splits an answer that a block already
 #   closes, _SOFT_STOP_PENALTY;
 # - in files without blocks, nothing: headlines are all they have to show where answers
-#   start, and FORMAT.md allows headlines ending with a full stop;
+#   start, and docs/FORMAT.md allows headlines ending with a full stop;
 # - in files where no line reads as a headline without ending like a sentence (score from
 #   _T_HEADLINE_EVIDENCE), _NO_HEADLINES_STOP_PENALTY: their answers have no headlines.
 _SOFT_STOP_PENALTY = 1.0
