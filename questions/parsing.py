@@ -716,6 +716,16 @@ class _ThreadParser:
         self._intrinsic_scores: list[float | None | object] = []
         self._vote_starts: set[int] = set()  # starts fixed by a vote widget
         self._stop_penalty = _SOFT_STOP_PENALTY
+        # Set by parse() from the title, before any answer is looked for.
+        self.title_stems: frozenset[str] | set[str] = frozenset()
+        self.title_key = ""
+        self._key_bytes = b""
+        # The answer region and what is known of each of its units (see _set_region).
+        self.units: list[_Unit] = []
+        self._soft_candidates: list[tuple[float, int, bool]] | None = None
+        self.blocks: list[tuple[int, int, DoctorBlock]] = []
+        self.block_of: list[int | None] = []
+        self.typical_gap = 0
 
     # -- framing -----------------------------------------------------------------------
 
@@ -747,15 +757,7 @@ class _ThreadParser:
             details_unit = _take_details(region, limit=6)
             self.title_is_question = details_unit is not None
 
-        self.units = region
-        for unit in region:
-            _describe(unit)
-        self._scores = [_UNSCORED] * len(region)
-        self._intrinsic_scores = [_UNSCORED] * len(region)
-        self._soft_candidates: list[tuple[float, int, bool]] | None = None
-        self.blocks: list[tuple[int, int, DoctorBlock]] = []
-        self.block_of: list[int | None] = [None] * len(region)
-        self.typical_gap = _typical_gap(region)
+        self._set_region(region)
         self._find_blocks()
         starts = self._answer_starts(declared, question_mode=count_at is None)
         if count_at is None:
@@ -775,6 +777,31 @@ class _ThreadParser:
         drafts = self._build_answers(starts)
         last_unit = self.units[-1] if self.units else (question_units or [title_unit])[-1]
         complete = self._judge_completeness(drafts, disclaimer, trailing_vote, last_unit)
+        return self._thread(
+            drafts,
+            title=title,
+            question=question,
+            age=age,
+            sex=sex,
+            treatment=treatment,
+            declared=declared,
+            disclaimer=disclaimer,
+            complete=complete,
+            details=details_unit.text if details_unit is not None else None,
+        )
+
+    def _set_region(self, region: list[_Unit]) -> None:
+        """Describe the answer region's units and size the per-unit tables to it."""
+        self.units = region
+        for unit in region:
+            _describe(unit)
+        self._scores = [_UNSCORED] * len(region)
+        self._intrinsic_scores = [_UNSCORED] * len(region)
+        self.block_of = [None] * len(region)
+        self.typical_gap = _typical_gap(region)
+
+    def _thread(self, drafts, *, declared, **fields) -> ParsedThread:
+        """The finished thread: numbered answers, and a warning when the count is off."""
         answers = tuple(
             ParsedAnswer(
                 position=i,
@@ -792,17 +819,10 @@ class _ThreadParser:
             self.warnings.append(f"declared {declared} answers, found {len(answers)}")
 
         return ParsedThread(
-            title=title,
-            question=question,
-            age=age,
-            sex=sex,
-            treatment=treatment,
             declared_answer_count=declared,
             answers=answers,
-            disclaimer=disclaimer,
-            complete=complete,
             warnings=tuple(self.warnings),
-            details=details_unit.text if details_unit is not None else None,
+            **fields,
         )
 
     # -- doctor blocks -----------------------------------------------------------------
