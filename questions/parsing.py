@@ -1495,15 +1495,7 @@ def _describe(unit: _Unit) -> None:
         unit.ending = _ending(text)
     unit.tokens = None
     if size > _MAX_HEADLINE_CHARS:
-        unit.words = size // 5
-        unit.sentences = 3  # "many": only short lines need the exact number
-        unit.greeting_only = False
-        unit.long = True
-        unit.never_starts = bullet or lower_start
-        unit.leads_on = last == ":"
-        unit.headline_shaped = False
-        unit.name = unit.place = unit.rating = None
-        unit.block_line = False
+        _describe_long(unit, size, never_starts=bullet or lower_start, last=last)
         return
     words = text.count(" ") + 1
     # A sentence break is punctuation and a space; the punctuation (and closing quotes or
@@ -1519,18 +1511,7 @@ def _describe(unit: _Unit) -> None:
         and first not in _NOT_SIGNOFF_START
         and _SIGNOFF_RE.match(text) is not None
     )
-    name = place = rating = None
-    if size <= 90:
-        # A name or place line starts with a capital, a rating with a digit.
-        if first.isupper():
-            tokens = unit.tokens = text.split()  # kept for _is_title_case
-            # The functions' own first tests, to save the calls on most lines.
-            if size <= 80 and last not in "!?:;":
-                name = _parse_name_line(text, require_credentials=False, words=tokens)
-            if last not in ".!?:;,\"')":
-                place = _parse_place_line(text, tokens)
-        elif first.isdigit():
-            rating = _parse_rating(text)
+    name, place, rating = _block_shapes(unit, text, size, first, last)
     signature = size <= 60 and (
         (first not in _NOT_SIGNATURE_START and _SIGNATURE_RE.match(text) is not None)
         or (name is not None and name[2])
@@ -1559,6 +1540,37 @@ def _describe(unit: _Unit) -> None:
         and place is None
         and (first in _NOT_COUNT_START or _COUNT_RE.match(text) is None)
     )
+
+
+def _describe_long(unit: _Unit, size: int, *, never_starts: bool, last: str) -> None:
+    """:func:`_describe` for a line too long to be a headline or a block line."""
+    unit.words = size // 5
+    unit.sentences = 3  # "many": only short lines need the exact number
+    unit.greeting_only = False
+    unit.long = True
+    unit.never_starts = never_starts
+    unit.leads_on = last == ":"
+    unit.headline_shaped = False
+    unit.name = unit.place = unit.rating = None
+    unit.block_line = False
+
+
+def _block_shapes(unit: _Unit, text: str, size: int, first: str, last: str):
+    """The line read as a doctor block's name, place or rating line: (name, place, rating),
+    each None when it is not one."""
+    name = place = rating = None
+    if size <= 90:
+        # A name or place line starts with a capital, a rating with a digit.
+        if first.isupper():
+            tokens = unit.tokens = text.split()  # kept for _is_title_case
+            # The functions' own first tests, to save the calls on most lines.
+            if size <= 80 and last not in "!?:;":
+                name = _parse_name_line(text, require_credentials=False, words=tokens)
+            if last not in ".!?:;,\"')":
+                place = _parse_place_line(text, tokens)
+        elif first.isdigit():
+            rating = _parse_rating(text)
+    return name, place, rating
 
 
 def _pronoun_balance(text: str) -> int:
