@@ -481,6 +481,36 @@ _SOFT_STOP_PENALTY = 1.0
 _NO_HEADLINES_STOP_PENALTY = 3.0
 _T_HEADLINE_EVIDENCE = 3.0
 
+# Evidence that an answer starts at a line, whether with a headline or without one.
+# Used by the headline context score, the no-headline score and the bare-paragraph
+# fallback alike, so that the three readings of one line weigh the same facts the same.
+_W_GREETING = 3.0  # the line opens with a greeting ("Hi Dana,")
+_W_AFTER_SIGNOFF = 2.0  # the line before closed an answer with a sign-off or signature
+_W_EXTRA_GAP = 1.5  # more blank lines before it than the file usually has
+_W_MID_PARAGRAPH = -1.0  # the line continues a paragraph
+_W_PLAIN_BASE = -1.0  # an answer without headline, before any evidence
+_W_PARAGRAPH_BASE = 1.0  # a paragraph of a file of bare paragraphs, before any evidence
+
+# What a line says of itself as a headline (_intrinsic_headline_score).
+_W_WORDS_SHORT, _W_WORDS_MEDIUM, _W_WORDS_LONG = 1.5, 0.5, -1.0  # to 12, to 20, more
+_W_OVER_120_CHARS = -1.5
+_W_TWO_SENTENCES = -1.0
+_W_PERSONAL_STOP = -1.5  # "I'm sorry you had...": prose, not a title
+_W_LOWER_START = -3.0
+_W_TITLE_CASE = 1.0
+_W_TOPIC_WORDS_2, _W_TOPIC_WORD_1 = 1.5, 1.0  # stems shared with the question title
+_W_REPEATS_TITLE = 2.0
+_W_HASHTAG = 0.5
+
+# What the neighbours say of a line as a headline (_context_score).
+_W_AFTER_BLOCK = 1.5  # after a doctor block, sign-off or signature
+_W_AFTER_LEAD_IN = -3.0  # after a line ending in ":" or a lone greeting
+_W_GAP_BEFORE = 1.5
+_W_GREETING_NEXT = 1.5
+_W_SIGNOFF_NEXT = -3.0  # the "answer" would be nothing but a sign-off
+_W_LONG_NEXT = 0.5
+_W_GAP_AFTER = -1.5  # extra blank lines after a line close an answer
+
 
 # --------------------------------------------------------------------------------------
 # Public helpers
@@ -1061,13 +1091,13 @@ class _ThreadParser:
                 continue
             if question_mode and not unit.greeting and _pronoun_balance(unit.text) <= 0:
                 continue  # reads like more of the patient's question
-            score = 1.0
+            score = _W_PARAGRAPH_BASE
             if unit.greeting:
-                score += 3.0
+                score += _W_GREETING
             if prev.signoff or prev.signature:
-                score += 2.0
+                score += _W_AFTER_SIGNOFF
             if unit.gap > self.typical_gap:
-                score += 1.5
+                score += _W_EXTRA_GAP
             candidates.append((score, j))
         candidates.sort(key=lambda c: (-c[0], c[1]))
         added = 0
@@ -1131,30 +1161,33 @@ class _ThreadParser:
         text = unit.text
         folded = text.casefold()
         words = _folded_words(folded)
-        score = 1.5 if unit.words <= 12 else 0.5 if unit.words <= 20 else -1.0
+        if unit.words <= 12:
+            score = _W_WORDS_SHORT
+        else:
+            score = _W_WORDS_MEDIUM if unit.words <= 20 else _W_WORDS_LONG
         if len(text) > 120:
-            score -= 1.5
+            score += _W_OVER_120_CHARS
         if unit.sentences == 2:
-            score -= 1.0
+            score += _W_TWO_SENTENCES
         ending = unit.ending
         score += _ENDING_SCORES[ending]
         if ending == "stop" and not _FIRST_PERSON_OR_YOU.isdisjoint(words):
-            score -= 1.5  # "I'm sorry you had...": prose, not a title
+            score += _W_PERSONAL_STOP
         if unit.lower_start:
-            score -= 3.0
+            score += _W_LOWER_START
         if _is_title_case(text, unit.tokens):
-            score += 1.0
+            score += _W_TITLE_CASE
         # Topic words shared with the title. Most lines share none, and that is found by
         # one set operation on all five-letter prefixes: shorter words' prefixes are too
         # short to be stems, and stopwords only matter when a prefix is shared.
         title_stems = self.title_stems
         if not title_stems.isdisjoint(map(_FIRST_FIVE, words)):
             overlap = len(_stems_from_words(words) & title_stems)
-            score += 1.5 if overlap >= 2 else 1.0 if overlap == 1 else 0.0
+            score += _W_TOPIC_WORDS_2 if overlap >= 2 else _W_TOPIC_WORD_1 if overlap else 0.0
         if self._has_title_key(folded):
-            score += 2.0
+            score += _W_REPEATS_TITLE
         if "#" in text:
-            score += 0.5
+            score += _W_HASHTAG
         return score
 
     def _has_title_key(self, folded: str) -> bool:
@@ -1179,25 +1212,25 @@ class _ThreadParser:
         unit = units[j]
         score = 0.0
         if not unit.group_first:
-            score -= 1.0
+            score += _W_MID_PARAGRAPH
         if j > 0:
             prev = units[j - 1]
             if block_of[j - 1] is not None or prev.signoff or prev.signature:
-                score += 1.5
+                score += _W_AFTER_BLOCK
             elif prev.leads_on:
-                score -= 3.0
+                score += _W_AFTER_LEAD_IN
         if unit.gap > typical_gap:
-            score += 1.5
+            score += _W_GAP_BEFORE
         if j + 1 < len(units) and block_of[j + 1] is None:
             nxt = units[j + 1]
             if nxt.greeting:
-                score += 1.5
+                score += _W_GREETING_NEXT
             elif nxt.signoff or nxt.signature:
-                score -= 3.0  # the "answer" would be nothing but a sign-off
+                score += _W_SIGNOFF_NEXT
             elif nxt.long:
-                score += 0.5
+                score += _W_LONG_NEXT
             if nxt.gap > typical_gap:
-                score -= 1.5  # extra blank lines after a line close an answer
+                score += _W_GAP_AFTER
         return score
 
     def _plain_score(self, j: int) -> float | None:
@@ -1209,15 +1242,15 @@ class _ThreadParser:
             prev_headline = self._headline_score(j - 1)
             if prev_headline is not None and prev_headline >= _T_FIRST:
                 return None  # the answer would start at that headline instead
-        score = -1.0
+        score = _W_PLAIN_BASE
         if not unit.group_first:
-            score -= 1.0
+            score += _W_MID_PARAGRAPH
         if unit.greeting:
-            score += 3.0
+            score += _W_GREETING
         if prev.signoff or prev.signature:
-            score += 2.0
+            score += _W_AFTER_SIGNOFF
         if unit.gap > self.typical_gap:
-            score += 1.5
+            score += _W_EXTRA_GAP
         return score
 
     # -- answers -----------------------------------------------------------------------
