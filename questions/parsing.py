@@ -510,6 +510,8 @@ _W_GREETING_NEXT = 1.5
 _W_SIGNOFF_NEXT = -3.0  # the "answer" would be nothing but a sign-off
 _W_LONG_NEXT = 0.5
 _W_GAP_AFTER = -1.5  # extra blank lines after a line close an answer
+# Extra blank lines between a line and the vote widget after it part them: an answer's end.
+_W_GAP_BEFORE_VOTE = -1.5
 
 
 # --------------------------------------------------------------------------------------
@@ -990,7 +992,7 @@ class _ThreadParser:
         if unit.sentences > 2:
             return False
         if vote_unit.vote_gap > max(1, self.typical_gap):
-            score -= 1.5  # extra blank lines part the line from the widget: an answer's end
+            score += _W_GAP_BEFORE_VOTE
         return score >= _T_VOTE
 
     def _first_line_is_headline(self, index: int, order: list[int]) -> bool:
