@@ -21,33 +21,26 @@ keywords are cached for the whole run. On imports of more than one batch, two pa
 processes parse and tag the files ahead of the batch being written, and have PostgreSQL
 build the new threads' search vectors over their own connections, so that this process's
 writes never wait for English text analysis. A new thread's row is written once, with its
-answer facts and search vector; a changed thread is refreshed by question_refresh_derived.
+answer facts and search vector; every written thread is announced by threads_changed.
 """
 
 import contextlib
-import functools
-import glob
 import hashlib
-import json
 import multiprocessing
 import multiprocessing.util
 import os
-import re
-import threading
 import time
-from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from pathlib import Path
-from queue import Empty, Queue
 
 from django.db import DatabaseError, connection, reset_queries, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from answers.models import Answer, Doctor, DoctorAlias
-from kbsite.db import copy_rows, insert_rows, update_rows
+from answers.identity import DoctorDirectory
+from answers.models import Answer, Doctor
+from kbsite.db import copy_rows, insert_rows
 from questions.models import (
     ImportRecord,
     ImportRun,
@@ -57,11 +50,31 @@ from questions.models import (
     TaggedProcedure,
     TreatmentArea,
 )
-from questions.parsing import ParseError, decode_thread_bytes, normalise_name, parse_thread
 from questions.services import search_vector_sql, threads_changed
 from questions.tagging import KeywordIndex, questions_apply_auto_tags
 
-MAX_FILE_BYTES = 2 * 1024 * 1024
+from .formats import (  # noqa: F401  (re-exported, as for .sources)
+    SCRAPER_FILE_NAME,
+    AnswerData,
+    DoctorData,
+    ThreadData,
+    _check_lengths,
+    _source_key_without_parsing,
+    _thread_from_json,
+    _thread_from_text,
+    title_source_key,
+)
+from .pipeline import _batches, _read_ahead
+from .sources import (  # noqa: F401  (re-exported: the command and tests import them here)
+    MAX_FILE_BYTES,
+    ImportPathError,
+    Item,
+    ItemError,
+    PathStream,
+    check_paths,
+    iter_items,
+)
+
 BATCH_SIZE = 500
 # Batches being parsed while one is written (see threads_import).
 PARSE_AHEAD = 2
@@ -71,104 +84,9 @@ PARSE_CHUNK = 25
 # and at least this many for one at the end of a run.
 ANALYZE_EVERY = 25_000
 ANALYZE_AT_END = 2_000
-SCRAPER_FILE_NAME = re.compile(r"^\d+_([0-9a-fA-F]{16})\.txt$")
 # Any constant works; it only has to be the same for every import process.
 IMPORT_LOCK_KEY = 7_346_217_001
 Outcome = ImportRecord.Outcome
-
-
-# The same doctors answer thread after thread: normalise each spelling of a name once.
-_name_key = functools.lru_cache(maxsize=100_000)(normalise_name)
-
-
-class ImportPathError(Exception):
-    """The paths given cannot be imported at all (a usage error, exit status 2)."""
-
-
-# --- What one file or JSON line holds, whatever its format ----------------------------
-
-
-@dataclass
-class DoctorData:
-    name: str | None
-    credentials: str = ""
-    place: str = ""
-    specialty: str = ""
-    rating: Decimal | None = None
-    review_count: int | None = None
-    # Matching keys, computed where the block is read: in the parsing processes.
-    name_key: str = field(init=False, default="")
-    place_key: str = field(init=False, default="")
-
-    def __post_init__(self):
-        if self.name:
-            self.name_key = _name_key(self.name)
-        self.place_key = _normal_place(self.place)
-
-
-@dataclass
-class AnswerData:
-    position: int
-    headline: str
-    body: str
-    doctor: DoctorData | None
-    # Only our own exports carry curation state; scraped files never do.
-    status: str = Answer.Status.PUBLISHED
-    is_featured: bool = False
-    sort_order: int = 0
-    edited_by_staff: bool = False
-
-
-@dataclass
-class ThreadData:
-    source_key: str
-    source_file: str
-    content_hash: str
-    title: str
-    body: str
-    age: int | None = None
-    sex: str = ""
-    treatment: str = ""
-    declared_answer_count: int | None = None
-    complete: bool = True
-    disclaimer: str | None = None
-    answers: list[AnswerData] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    # None: tag automatically from the keywords. A list: exactly these tag slugs.
-    areas: list[str] | None = None
-    procedures: list[str] | None = None
-    # None: a scraped file, which says nothing about curation; keep what staff chose.
-    published: bool | None = None
-    # True for our own exports: they carry each answer's status, featuring and order.
-    curated: bool = False
-    # (area ids, procedure ids) matched from the keywords, when areas is None.
-    auto_tags: tuple[set, set] | None = None
-    # The weighted search vector (tsvector text) a parsing process had PostgreSQL build.
-    search_vector: str | None = None
-
-
-class ItemError(Exception):
-    def __init__(self, message: str, line: int | None = None):
-        # Both in args, so the error survives the trip back from a parsing process.
-        super().__init__(message, line)
-        self.message, self.line = message, line
-
-    def __str__(self):
-        return self.message
-
-
-@dataclass
-class Item:
-    """One unit of work: a text file, or one line of a JSON Lines file."""
-
-    path: str
-    source_file: str
-    data: bytes | None = None
-    error: ItemError | None = None
-    line: int | None = None  # the JSON line number, for .jsonl items
-    content_hash: str = ""
-    source_key: str = ""
-    thread: ThreadData | None = None
 
 
 @dataclass
@@ -215,404 +133,6 @@ class ImportSummary:
             f"{c[Outcome.UPDATED]:,} updated, {c[Outcome.UNCHANGED]:,} unchanged, "
             f"{c[Outcome.FAILED]:,} failed in {self.seconds:.1f} s ({self.rate:,.0f} {noun}/s)"
         )
-
-
-# --- Finding the files ----------------------------------------------------------------
-
-
-def _walk_txt(folder: Path) -> Iterator[str]:
-    """Every *.txt below `folder`, in sorted order, without holding the list in memory.
-
-    Not only regular files: a dangling link or an unreadable entry named *.txt is yielded
-    so that it is reported as a failed file rather than skipped without a word.
-    """
-    for root, dirs, files in os.walk(folder):
-        dirs.sort()
-        for name in sorted(files):
-            if name.endswith(".txt"):
-                yield os.path.join(root, name)
-
-
-def _expand(raw: str) -> Iterator[str | Path]:
-    path = Path(raw)
-    if path.is_dir():
-        yield from _walk_txt(path)
-    elif path.exists() or path.is_symlink():
-        yield path
-    elif glob.has_magic(raw):
-        for match in sorted(glob.iglob(raw, recursive=True)):
-            if match.endswith((".txt", ".jsonl")) and not Path(match).is_dir():
-                yield Path(match)
-
-
-def check_paths(paths: Iterable[str]) -> None:
-    """Raise ImportPathError for a path that does not exist or yields nothing to import."""
-    for raw in paths:
-        path = Path(raw)
-        if next(_expand(raw), None) is not None:
-            continue
-        if path.is_dir():
-            raise ImportPathError(f"{raw}: no .txt files in this directory")
-        if glob.has_magic(raw):
-            raise ImportPathError(f"{raw}: the pattern matches no .txt or .jsonl files")
-        raise ImportPathError(f"{raw}: no such file or directory")
-
-
-class PathStream:
-    """The files under the given paths, in order, each once; streamed, never listed.
-
-    A corpus of millions of files costs no memory here. Only when several paths are given
-    (and so may overlap) are the paths seen kept, to skip the duplicates.
-    """
-
-    def __init__(self, paths: Iterable[str]):
-        self.paths = list(paths)
-        self.duplicates = 0
-        check_paths(self.paths)
-
-    def __iter__(self) -> Iterator[str | Path]:
-        if len(self.paths) == 1:
-            yield from _expand(self.paths[0])
-            return
-        seen: set[str] = set()
-        for raw in self.paths:
-            for path in _expand(raw):
-                key = os.path.abspath(path)
-                if key in seen:
-                    self.duplicates += 1
-                    continue
-                seen.add(key)
-                yield path
-
-    def count(self) -> int:
-        """How many files there are (a second walk, for progress bars)."""
-        return sum(1 for _ in PathStream(self.paths))
-
-
-def iter_items(paths: Iterable[str | Path]) -> Iterator[Item]:
-    """Read each file (or each line of a .jsonl file) once, in order, never all at once."""
-    for path in paths:
-        name = str(path)
-        base = os.path.basename(name)
-        try:
-            if name.endswith(".jsonl"):
-                yield from _iter_jsonl(Path(name))
-                continue
-            # One open and an fstat: this loop runs 100,000 times on a re-import.
-            with open(name, "rb") as handle:
-                size = os.fstat(handle.fileno()).st_size
-                if size > MAX_FILE_BYTES:
-                    raise ItemError(f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
-                data = handle.read()
-            yield Item(path=name, source_file=base, data=data)
-        except ItemError as exc:
-            yield Item(path=name, source_file=base, error=exc)
-        except OSError as exc:
-            yield Item(path=name, source_file=base, error=ItemError(f"cannot read: {exc.strerror}"))
-
-
-def _iter_jsonl(path: Path) -> Iterator[Item]:
-    with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if raw.strip():
-                yield Item(
-                    path=f"{path}:{number}",
-                    source_file=path.name,
-                    data=raw.rstrip(b"\r\n"),
-                    line=number,
-                )
-
-
-# --- Turning an item into ThreadData --------------------------------------------------
-
-
-def title_source_key(title: str) -> str:
-    """The source key of a file whose name carries no page id: its normalised title."""
-    title = re.sub(r"\s*\((photos?|pictures?|pics?)\)\s*$", "", title, flags=re.IGNORECASE)
-    return slugify(title)[:200] or "untitled"
-
-
-def _thread_from_text(item: Item) -> ThreadData:
-    try:
-        text = decode_thread_bytes(item.data)
-        parsed = parse_thread(text)
-    except ParseError as exc:
-        raise ItemError(exc.message, exc.line) from exc
-    match = SCRAPER_FILE_NAME.match(item.source_file)
-    source_key = match.group(1).lower() if match else title_source_key(parsed.title)
-    answers = [
-        AnswerData(
-            position=a.position,
-            headline=a.headline or "",
-            body=a.body,
-            doctor=DoctorData(**_doctor_fields(a.doctor)) if a.doctor else None,
-        )
-        for a in parsed.answers
-    ]
-    return ThreadData(
-        source_key=source_key,
-        source_file=item.source_file,
-        content_hash=item.content_hash,
-        title=parsed.title,
-        body=parsed.question,
-        age=parsed.age,
-        sex=parsed.sex,
-        treatment=parsed.treatment,
-        declared_answer_count=parsed.declared_answer_count,
-        complete=parsed.complete,
-        disclaimer=parsed.disclaimer,
-        answers=answers,
-        warnings=list(parsed.warnings),
-    )
-
-
-def _doctor_fields(block) -> dict:
-    return {
-        "name": block.name,
-        "credentials": block.credentials or "",
-        "place": block.place or "",
-        "specialty": block.specialty or "",
-        "rating": block.rating,
-        "review_count": block.review_count,
-    }
-
-
-def _thread_from_json(item: Item) -> ThreadData:
-    try:
-        obj = json.loads(item.data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ItemError(f"not a JSON object: {exc}") from exc
-    if not isinstance(obj, dict):
-        raise ItemError("not a JSON object")
-    if _holds_nul(obj):
-        raise ItemError("a text holds a NUL character (\\u0000), which PostgreSQL cannot store")
-
-    def need(mapping, key, kind, where="thread"):
-        if key not in mapping:
-            raise ItemError(f"{where} has no '{key}'")
-        value = mapping[key]
-        if not isinstance(value, kind):
-            raise ItemError(f"{where} '{key}' has the wrong type")
-        return value
-
-    details = obj.get("details") or {}
-    answers = []
-    for index, raw in enumerate(need(obj, "answers", list), start=1):
-        where = f"answer {index}"
-        if not isinstance(raw, dict):
-            raise ItemError(f"{where} is not an object")
-        doctor = raw.get("doctor")
-        if doctor is not None:
-            if not isinstance(doctor, dict):
-                raise ItemError(f"{where} 'doctor' is not an object")
-            doctor = DoctorData(
-                name=doctor.get("name"),
-                credentials=doctor.get("credentials") or "",
-                place=doctor.get("place") or "",
-                specialty=doctor.get("specialty") or "",
-                rating=_decimal(doctor.get("rating"), where),
-                review_count=doctor.get("review_count"),
-            )
-        status = raw.get("status", Answer.Status.PUBLISHED)
-        if status not in Answer.Status.values:
-            raise ItemError(f"{where} has an unknown status {status!r}")
-        answers.append(
-            AnswerData(
-                position=need(raw, "position", int, where),
-                headline=raw.get("headline") or "",
-                body=need(raw, "body", str, where),
-                doctor=doctor,
-                status=status,
-                is_featured=bool(raw.get("featured", False)),
-                sort_order=int(raw.get("sort_order", 0)),
-                edited_by_staff=bool(raw.get("edited_by_staff", False)),
-            )
-        )
-    return ThreadData(
-        source_key=need(obj, "source_key", str),
-        source_file=obj.get("source_file") or item.source_file,
-        content_hash=item.content_hash,
-        title=need(obj, "title", str),
-        body=need(obj, "body", str),
-        age=details.get("age"),
-        sex=details.get("sex") or "",
-        treatment=details.get("treatment") or "",
-        declared_answer_count=obj.get("declared_answer_count"),
-        complete=bool(obj.get("complete", True)),
-        disclaimer=obj.get("disclaimer"),
-        answers=answers,
-        areas=list(obj.get("areas") or []),
-        procedures=list(obj.get("procedures") or []),
-        published=bool(obj.get("published", True)),
-        curated=True,
-    )
-
-
-def _holds_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\0" in value
-    if isinstance(value, dict):
-        return any(map(_holds_nul, value.values()))
-    if isinstance(value, list):
-        return any(map(_holds_nul, value))
-    return False
-
-
-def _decimal(value, where) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation as exc:
-        raise ItemError(f"{where} has a rating that is not a number") from exc
-
-
-def _source_key_without_parsing(item: Item) -> str:
-    """Cheap key for the unchanged check, so unchanged files are never parsed."""
-    if item.line is not None:
-        match = re.search(rb'"source_key"\s*:\s*"((?:[^"\\]|\\.)*)"', item.data)
-        return json.loads(b'"' + match.group(1) + b'"') if match else ""
-    match = SCRAPER_FILE_NAME.match(item.source_file)
-    if match:
-        return match.group(1).lower()
-    return ""  # title-keyed files are keyed after parsing
-
-
-# --- Storing --------------------------------------------------------------------------
-
-
-_FIELD_LIMITS = {"title": 500, "patient_sex": 40, "patient_treatment": 500}
-
-
-def _check_lengths(thread: ThreadData) -> None:
-    values = {
-        "title": thread.title,
-        "patient_sex": thread.sex,
-        "patient_treatment": thread.treatment,
-    }
-    for name, limit in _FIELD_LIMITS.items():
-        if len(values[name]) > limit:
-            raise ItemError(f"{name.replace('_', ' ')} is longer than {limit} characters", 1)
-    for answer in thread.answers:
-        if len(answer.headline) > 500:
-            raise ItemError(f"answer {answer.position}: headline longer than 500 characters")
-
-
-def _normal_place(place: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", place.casefold()))
-
-
-class DoctorDirectory:
-    """Every doctor's identity, cached for the run; finds or creates doctors in bulk."""
-
-    def __init__(self):
-        self.reload()
-
-    def reload(self) -> None:
-        self.by_key: dict[str, dict] = {}
-        self.key_by_id: dict[int, str] = {}
-        # normalised name -> {doctor id: identity key}, to place a block with no place line.
-        self.ids_by_name: dict[str, dict[int, str]] = defaultdict(dict)
-        self.slugs: set[str] = set()
-        for row in Doctor.objects.values(
-            "id",
-            "identity_key",
-            "slug",
-            "rating",
-            "review_count",
-            "credentials",
-            "place",
-            "specialty",
-        ):
-            self._remember(row)
-        # Identities that staff merged into another doctor resolve to the one they kept.
-        for alias, doctor_id in DoctorAlias.objects.values_list("identity_key", "doctor_id"):
-            key = self.key_by_id.get(doctor_id)
-            if key is not None:
-                self.by_key[alias] = self.by_key[key]
-                self.ids_by_name[alias.split("|", 1)[0]][doctor_id] = key
-
-    def _remember(self, row: dict) -> None:
-        key = row["identity_key"]
-        self.by_key[key] = row
-        self.key_by_id[row["id"]] = key
-        self.ids_by_name[key.split("|", 1)[0]][row["id"]] = key
-        self.slugs.add(row["slug"])
-
-    def identity(self, doctor: DoctorData) -> str:
-        name = doctor.name_key
-        if doctor.place:
-            return f"{name}|{doctor.place_key}"
-        # No place line: the same name elsewhere is the same doctor when there is just one.
-        known = self.ids_by_name.get(name, {})
-        return next(iter(known.values())) if len(known) == 1 else f"{name}|"
-
-    def _slug(self, doctor: DoctorData) -> str:
-        base = slugify(f"{doctor.name} {doctor.place}")[:200] or "doctor"
-        slug, n = base, 1
-        while slug in self.slugs:
-            n += 1
-            slug = f"{base}-{n}"
-        return slug
-
-    def resolve(self, doctors: list[DoctorData]) -> dict[int, int]:
-        """Map id(DoctorData) -> Doctor.pk, creating and refreshing rows in bulk.
-
-        Rows are plain dicts: a model instance per doctor block cost more than the SQL.
-        """
-        created: dict[str, dict] = {}
-        refreshed: dict[int, dict] = {}
-        keys: dict[int, str] = {}
-        for doctor in doctors:
-            key = self.identity(doctor)
-            keys[id(doctor)] = key
-            row = self.by_key.get(key)
-            if row is None:
-                if key not in created:
-                    slug = self._slug(doctor)
-                    self.slugs.add(slug)
-                    created[key] = {
-                        "identity_key": key,
-                        "slug": slug,
-                        "name": doctor.name[:200],
-                        "credentials": doctor.credentials[:100],
-                        "place": doctor.place[:200],
-                        "specialty": doctor.specialty[:200],
-                        "rating": doctor.rating,
-                        "review_count": doctor.review_count,
-                    }
-                else:
-                    self._newer(created[key], doctor)
-            else:
-                target = refreshed.get(row["id"]) or {k: row[k] for k in _DOCTOR_SNAPSHOT}
-                if self._newer(target, doctor):
-                    refreshed[row["id"]] = target
-        if created:
-            rows = list(created.values())
-            for pk, key in insert_rows(Doctor, rows, returning=["id", "identity_key"]):
-                created[key]["id"] = pk
-            for row in rows:
-                self._remember(row)
-        if refreshed:
-            update_rows(Doctor, list(refreshed.values()))
-            for pk, row in refreshed.items():
-                self.by_key[self.key_by_id[pk]].update(row)
-        return {ident: self.by_key[key]["id"] for ident, key in keys.items()}
-
-    @staticmethod
-    def _newer(target: dict, seen: DoctorData) -> bool:
-        """Fold a snapshot into `target`; review counts only grow, so larger is newer."""
-        changed = False
-        if seen.review_count is not None and (
-            target["review_count"] is None or seen.review_count > target["review_count"]
-        ):
-            target["review_count"], target["rating"] = seen.review_count, seen.rating
-            changed = True
-        for name, limit in _DOCTOR_TEXT.items():
-            if not target[name] and getattr(seen, name):
-                target[name] = getattr(seen, name)[:limit]
-                changed = True
-        return changed
 
 
 def _match_tags(thread: ThreadData, keywords: KeywordIndex) -> tuple[set, set]:
@@ -1111,12 +631,6 @@ class ThreadImporter:
         )
 
 
-# Text a later snapshot may fill in, with its column's length.
-_DOCTOR_TEXT = {
-    name: Doctor._meta.get_field(name).max_length for name in ("credentials", "place", "specialty")
-}
-# What a refresh may change, with the id it is written back by.
-_DOCTOR_SNAPSHOT = ["id", "rating", "review_count", *_DOCTOR_TEXT]
 # The vector a parsing process built, else the same expression evaluated here.
 _NEW_QUESTION_VECTOR = (
     "CASE WHEN v.vector_text IS NULL THEN "
@@ -1173,54 +687,6 @@ def _answer_fields(data: AnswerData, doctor_ids: dict[int, int], *, curated: boo
     return fields
 
 
-def _read_ahead(items: Iterator[Item], depth: int) -> Iterator[Item]:
-    """`items`, produced by a reader thread up to `depth` ahead of the consumer.
-
-    Reading files releases the GIL, so the disk works while this thread hashes, parses
-    and talks to the database.
-    """
-    done = object()
-    queue: Queue = Queue(maxsize=depth)
-    failure: list[BaseException] = []
-    stop = threading.Event()
-
-    def reader():
-        try:
-            for item in items:
-                if stop.is_set():
-                    return
-                queue.put(item)
-        except BaseException as exc:  # handed to the consumer, raised there
-            failure.append(exc)
-        finally:
-            queue.put(done)
-
-    thread = threading.Thread(target=reader, name="import-reader", daemon=True)
-    thread.start()
-    try:
-        while (item := queue.get()) is not done:
-            yield item
-        if failure:
-            raise failure[0]
-    finally:
-        stop.set()
-        while thread.is_alive():  # unblock a reader waiting on a full queue
-            with contextlib.suppress(Empty):
-                queue.get_nowait()
-            thread.join(timeout=0.05)
-
-
-def _batches(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
-    batch: list[Item] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def threads_import(
     *,
     paths: list[str],
@@ -1238,7 +704,7 @@ def threads_import(
     if on_start:
         on_start(total)
     started = time.monotonic()
-    with _exclusive_session_async_commit(dry_run, on_wait):
+    with locked_fast_commit(dry_run, on_wait):
         run = None
         if not dry_run:
             run = ImportRun.objects.create(arguments=arguments or list(paths))
@@ -1332,33 +798,31 @@ class _PlannerStatistics:
             self.analyzed_at = written
 
 
-class _exclusive_session_async_commit:
-    """For a writing import's session: take the advisory lock that lets one import write
-    at a time across processes, and turn synchronous_commit off (see __enter__); both are
-    undone on exit. Named for both, since the second changes what a crash can lose.
+@contextlib.contextmanager
+def locked_fast_commit(dry_run: bool, on_wait: Callable[[], None] | None):
+    """Hold the import lock, and turn synchronous_commit off, for this session.
+
+    The lock: a session-level advisory lock, so one writing import runs at a time across
+    processes; a second run calls `on_wait` and waits, then finds the files unchanged.
+
+    synchronous_commit off: commits need not wait for the disk. A crash can lose only the
+    last batches, never corrupt anything, and re-running the import (which is idempotent)
+    restores them. Each batch's commit was the main cost of re-importing unchanged files.
+    Both are undone on the way out. A dry run writes nothing and does neither.
     """
-
-    def __init__(self, dry_run: bool, on_wait: Callable[[], None] | None):
-        self.active, self.on_wait = not dry_run, on_wait
-
-    def __enter__(self):
-        if self.active:
-            with connection.cursor() as cursor:
-                # Commits need not wait for the disk: a crash can lose only the last
-                # batches, never corrupt anything, and re-running the import (which is
-                # idempotent) restores them. Each batch's commit was the main cost of
-                # re-importing unchanged files.
-                cursor.execute("SET synchronous_commit TO OFF")
-                cursor.execute("SELECT pg_try_advisory_lock(%s)", [IMPORT_LOCK_KEY])
-                if not cursor.fetchone()[0]:
-                    if self.on_wait:
-                        self.on_wait()
-                    cursor.execute("SELECT pg_advisory_lock(%s)", [IMPORT_LOCK_KEY])
-        return self
-
-    def __exit__(self, *exc):
-        if self.active:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK_KEY])
-                cursor.execute("RESET synchronous_commit")
-        return False
+    if dry_run:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [IMPORT_LOCK_KEY])
+        if not cursor.fetchone()[0]:
+            if on_wait:
+                on_wait()
+            cursor.execute("SELECT pg_advisory_lock(%s)", [IMPORT_LOCK_KEY])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK_KEY])
+            cursor.execute("RESET synchronous_commit")
