@@ -227,41 +227,33 @@ class QuestionQuerySet(models.QuerySet):
             return self.none()
         # Plain words joined with OR: raw syntax is safe because _WORD admits letters only.
         query = SearchQuery(" | ".join(words), search_type="raw", config="english")
+        procedure_rows = _tagging_outer_row(TaggedProcedure, procedure_ids)
+        area_rows = _tagging_outer_row(TaggedArea, area_ids)
         candidates = (
             self.published()
             .filter(search_vector=query)
             .exclude(pk=question.pk)
-            .filter(
-                Exists(
-                    TaggedProcedure.objects.filter(
-                        content_object=OuterRef("pk"), tag__in=procedure_ids
-                    )
-                )
-                | Exists(TaggedArea.objects.filter(content_object=OuterRef("pk"), tag__in=area_ids))
-            )
+            .filter(Exists(procedure_rows) | Exists(area_rows))
             .order_by("-created_at", "-id")
             .values("pk")[:RELATED_CANDIDATES]
         )
-        shared = Subquery(
-            TaggedProcedure.objects.filter(content_object=OuterRef("pk"), tag__in=procedure_ids)
-            .order_by()
-            .values("content_object")
-            .annotate(n=Count("*"))
-            .values("n")
-        )
-        shared_areas = Subquery(
-            TaggedArea.objects.filter(content_object=OuterRef("pk"), tag__in=area_ids)
-            .order_by()
-            .values("content_object")
-            .annotate(n=Count("*"))
-            .values("n")
-        )
+        shared = Coalesce(_row_count(procedure_rows), 0) + Coalesce(_row_count(area_rows), 0)
         return (
             self.filter(pk__in=candidates)
             .annotate(
-                shared=Coalesce(shared, 0) + Coalesce(shared_areas, 0),
+                shared=shared,
                 rank=SearchRank(F("search_vector"), query),
             )
             .only("pk", "slug", "title", "answer_count")
             .order_by("-shared", "-rank", "-created_at", "-id")[:limit]
         )
+
+
+def _tagging_outer_row(through, tag_ids):
+    """The rows of a tag through-model tagging the outer query's thread with any of tag_ids."""
+    return through.objects.filter(content_object=OuterRef("pk"), tag__in=tag_ids)
+
+
+def _row_count(rows):
+    """How many of `rows` there are, as a subquery for each outer row."""
+    return Subquery(rows.order_by().values("content_object").annotate(n=Count("*")).values("n"))
