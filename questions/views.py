@@ -271,24 +271,51 @@ def _description(text, *, chars=155):
     return Truncator(" ".join(text.split())).chars(chars)
 
 
-def _tag_index(request, model, *, template, title, intro):
+# The two tag vocabularies, each browsable as an index and as one page of threads per tag.
+_FACETS = {
+    "procedures": {
+        "model": Procedure,
+        "title": "Procedures",
+        "intro": "Browse the doctors' answers by what was done.",
+        "template": "questions/procedure_detail.html",
+        "filter_param": "procedure",
+    },
+    "areas": {
+        "model": TreatmentArea,
+        "title": "Treatment areas",
+        "intro": "Browse the doctors' answers by where on the body.",
+        "template": "questions/area_detail.html",
+        "filter_param": "area",
+    },
+}
+
+
+@require_GET
+def tag_index(request, facet):
+    """Every procedure (or area), with how many published threads it tags."""
+    config = _FACETS[facet]
     published = Q(tagged_items__content_object__is_published=True)
-    tags = model.objects.annotate(thread_count=Count("tagged_items", filter=published)).order_by(
-        "name"
+    tags = (
+        config["model"]
+        .objects.annotate(thread_count=Count("tagged_items", filter=published))
+        .order_by("name")
     )
     context = {
         "tags": tags,
-        "title": title,
-        "intro": intro,
-        "page_title": title,
-        "page_description": intro,
+        "title": config["title"],
+        "intro": config["intro"],
+        "page_title": config["title"],
+        "page_description": config["intro"],
     }
-    return render(request, template, context)
+    return render(request, "questions/tag_index.html", context)
 
 
-def _tag_detail(request, model, slug, *, template, filter_name):
-    tag = get_object_or_404(model, slug=slug)
-    questions = Question.objects.published().filter(**{f"tagged_{filter_name}__tag": tag})
+@require_GET
+def tag_detail(request, facet, slug):
+    """One procedure (or area): its description and its published threads, newest first."""
+    config = _FACETS[facet]
+    tag = get_object_or_404(config["model"], slug=slug)
+    questions = Question.objects.published().filter(**{f"tagged_{facet}__tag": tag})
     page = paginate(request, questions.newest_first().for_list())
     add_doctor_names(page.object_list)
     title = f"{tag.name}: patients' questions answered by doctors"
@@ -297,53 +324,13 @@ def _tag_detail(request, model, slug, *, template, filter_name):
         "page_obj": page,
         "page_query": QueryDict(),
         "questions": page.object_list,
-        "filter_param": "procedure" if filter_name == "procedures" else "area",
+        "filter_param": config["filter_param"],
         "page_title": f"{title} (page {page.number})" if page.number > 1 else title,
         "page_description": _description(
             tag.description or f"Patients' questions about {tag.name}, answered by doctors."
         ),
     }
-    return render(request, template, context)
-
-
-@require_GET
-def procedure_list(request):
-    return _tag_index(
-        request,
-        Procedure,
-        template="questions/tag_index.html",
-        title="Procedures",
-        intro="Browse the doctors' answers by what was done.",
-    )
-
-
-@require_GET
-def procedure_detail(request, slug):
-    return _tag_detail(
-        request,
-        Procedure,
-        slug,
-        template="questions/procedure_detail.html",
-        filter_name="procedures",
-    )
-
-
-@require_GET
-def area_list(request):
-    return _tag_index(
-        request,
-        TreatmentArea,
-        template="questions/tag_index.html",
-        title="Treatment areas",
-        intro="Browse the doctors' answers by where on the body.",
-    )
-
-
-@require_GET
-def area_detail(request, slug):
-    return _tag_detail(
-        request, TreatmentArea, slug, template="questions/area_detail.html", filter_name="areas"
-    )
+    return render(request, config["template"], context)
 
 
 @require_GET
