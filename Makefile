@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-stamp
 DEV_ENV := DEBUG=1 SECRET_KEY=dev-only-not-secret ALLOWED_HOSTS=127.0.0.1,localhost
 TEST_ENV := SECRET_KEY=test-only-not-secret ALLOWED_HOSTS=127.0.0.1,localhost,testserver
 
-.PHONY: run test lint format install migrate chromium bench-import bench-pages clean
+.PHONY: run serve serve-env test lint format install migrate chromium bench-import bench-pages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,16 @@ migrate: install
 run: migrate
 	$(DEV_ENV) $(BIN)/python manage.py import_threads fixtures/threads --if-empty
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The production server: settings come from the environment only. Nothing here sets DEBUG
+# or a made-up SECRET_KEY; without one it stops before doing anything.
+serve: serve-env install
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	exec $(BIN)/gunicorn --config kbsite/gunicorn.conf.py kbsite.wsgi
+
+serve-env:
+	@test -n "$$SECRET_KEY" || { echo "make serve: SECRET_KEY is not set. Set it (and ALLOWED_HOSTS, DATABASE_URL) in the environment; production never uses a made-up key." >&2; exit 2; }
 
 # Browser tests drive Debian's Chromium; install it when missing and we may (root + apt).
 chromium:

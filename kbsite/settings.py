@@ -84,6 +84,9 @@ if os.environ.get("DATABASE_URL"):
     DATABASES = {
         "default": dj_database_url.config(conn_max_age=60, conn_health_checks=True),
     }
+    # A server that cannot be reached fails a request in two seconds, not in minutes:
+    # /readyz then answers 503 in time for a load balancer.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 2
 else:
     from kbsite.embedded_db import embedded_database
 

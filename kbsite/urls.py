@@ -5,8 +5,12 @@ from django.urls import include, path
 from questions.sitemaps import SITEMAPS
 from questions.views import robots_txt
 
+from . import views
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("robots.txt", robots_txt, name="robots_txt"),
     # An index, because 100,000 threads is more than one sitemap file may list.
     path(
