@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kbsite.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "kbsite.urls"
@@ -91,6 +92,13 @@ else:
     from kbsite.embedded_db import embedded_database
 
     DATABASES = {"default": embedded_database(BASE_DIR / ".pgdata")}
+
+# The web processes bound every query (kbsite/wsgi.py sets this): a runaway query is
+# cancelled and its page answered 503 (kbsite.middleware) instead of holding a worker.
+# Commands (imports, migrations) run without a bound.
+if os.environ.get("DB_STATEMENT_TIMEOUT_MS"):
+    _timeout = int(os.environ["DB_STATEMENT_TIMEOUT_MS"])
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={_timeout}"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -3,6 +3,7 @@
 import os
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -110,3 +111,58 @@ def test_make_serve_refuses_to_start_without_a_secret_key():
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
     assert "gunicorn" not in result.stdout  # it stopped before doing anything
+
+
+# Another session must see the thread: a real commit, restored like the other such tests.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_page_whose_query_runs_past_the_statement_timeout_is_a_503(client):
+    from django.db import connection
+
+    from tests.factories import make_question
+
+    make_question()
+    # Another session holds the questions table: the page's query waits, as a runaway
+    # one would, until statement_timeout cancels it.
+    blocker = connection.get_new_connection(connection.get_connection_params())
+    try:
+        with blocker.cursor() as cursor:
+            cursor.execute("LOCK TABLE questions_question IN ACCESS EXCLUSIVE MODE")
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = 300")
+        started = time.monotonic()
+        response = client.get("/")
+        assert time.monotonic() - started < 3
+    finally:
+        blocker.rollback()
+        blocker.close()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET statement_timeout")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert b"Busy right now" in response.content
+    assert client.get("/").status_code == 200  # and the next request is served
+
+
+def test_the_web_processes_bound_every_query_and_commands_do_not():
+    show = (
+        "import os, sys; {setup}; from django.db import connection; "
+        "cursor = connection.cursor(); cursor.execute('SHOW statement_timeout'); "
+        "print(cursor.fetchone()[0])"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DB_STATEMENT_TIMEOUT_MS"}
+    env.update(SECRET_KEY="test-only-not-secret", DJANGO_SETTINGS_MODULE="kbsite.settings")
+
+    def timeout_in(setup: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", show.format(setup=setup)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return result.stdout.strip()
+
+    assert timeout_in("import kbsite.wsgi") == "5s"
+    assert timeout_in("import django; django.setup()") == "0"
