@@ -111,7 +111,19 @@ if os.environ.get("REDIS_URL"):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Files, not local memory: the page cache's data version (kbsite/pagecache.py) must
+    # reach every worker process of this machine, and local memory is one process's own.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": BASE_DIR / ".cache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
+
+# Seconds a public page stays cached for anonymous visitors (kbsite/pagecache.py); any
+# write ends it sooner. 0 turns the page cache off (the benchmark's cold runs).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

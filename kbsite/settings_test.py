@@ -21,3 +21,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 WHITENOISE_USE_FINDERS = True  # serve static/ directly: no collectstatic before a test run
 # No collected folder either, so whitenoise does not warn about a missing one.
 STATIC_ROOT = None
+# Off by default: most tests count the queries of a page built afresh; the page cache's own
+# tests turn it on.
+PAGE_CACHE_SECONDS = 0
+# One process: local memory, emptied by the tests that use it.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

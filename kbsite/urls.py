@@ -6,22 +6,23 @@ from questions.sitemaps import SITEMAPS
 from questions.views import robots_txt
 
 from . import views
+from .pagecache import cached_page
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
-    path("robots.txt", robots_txt, name="robots_txt"),
+    path("robots.txt", cached_page(robots_txt), name="robots_txt"),
     # An index, because 100,000 threads is more than one sitemap file may list.
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        cached_page(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        cached_page(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS, "template_name": "sitemaps/urlset.xml"},
         name="sitemap_section",
     ),

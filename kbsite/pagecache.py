@@ -1,0 +1,79 @@
+"""Whole public pages cached for anonymous visitors, invalidated by a data version.
+
+Every cache key carries the site's data version, a number kept in the cache itself. The
+one "threads changed" point (questions.services.threads_changed, through its signal) moves
+it on after every write, so the next request on any server builds a fresh page and the
+old ones are simply never asked for again: no flush, no stale page after a write. With
+Redis (REDIS_URL) every app server shares the version and the pages.
+
+Browsers and proxies get an ETag of the version and the URL, and must revalidate
+(`max-age=0`): a repeat visit costs a 304 and no rendering. Requests carrying a session
+(staff) bypass the cache both ways.
+"""
+
+import hashlib
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponseNotModified
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+VERSION_KEY = "data-version"
+
+
+def data_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # Lost (evicted, or a new cache): start from the clock, never from a number an
+        # older set of pages may still be stored under.
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY, 0)
+    return version
+
+
+def data_changed(**kwargs) -> None:
+    """Receiver of questions.signals.threads_changed: every cached page is now out of date."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet: data_version() starts one from the clock
+        data_version()
+
+
+def _cacheable(request) -> bool:
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def cached_page(view):
+    """Serve `view`'s successful pages from the cache for anonymous visitors."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _cacheable(request):
+            return view(request, *args, **kwargs)
+        url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:32]
+        version = data_version()
+        etag = f'"{version:x}-{url[:16]}"'
+        if request.headers.get("If-None-Match") == etag:
+            response = HttpResponseNotModified()
+        else:
+            key = f"page:{version}:{url}"
+            response = cache.get(key)
+            if response is None:
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render"):  # a TemplateResponse: render before pickling
+                    response.render()
+                if response.status_code != 200 or response.cookies:
+                    return response
+                cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+        response["ETag"] = etag
+        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+        patch_vary_headers(response, ["Cookie"])
+        return response
+
+    return wrapper
