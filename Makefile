@@ -7,8 +7,9 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed-stamp
 
-# Development values, set explicitly; production sets its own in the environment.
-DEV_ENV := DEBUG=1 SECRET_KEY=dev-only-not-secret ALLOWED_HOSTS=127.0.0.1,localhost
+# Development values, set explicitly; production sets its own in the environment. No page
+# cache while developing: an edited template shows at once.
+DEV_ENV := DEBUG=1 SECRET_KEY=dev-only-not-secret ALLOWED_HOSTS=127.0.0.1,localhost PAGE_CACHE_SECONDS=0
 TEST_ENV := SECRET_KEY=test-only-not-secret ALLOWED_HOSTS=127.0.0.1,localhost,testserver
 
 .PHONY: run serve serve-env test lint format install migrate chromium bench-import bench-pages clean
