@@ -24,12 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kbsite.settings")
 
-BENCH_DB = "kbsite_bench"
+BENCH_DB = "kbsite_bench"  # the default; --database names another
 SUMMARY = re.compile(r"([\d,]+) files: .* in ([\d.]+) s \(([\d,]+) files/s\)")
 
 
-def scratch_database_url() -> str:
-    """A URL for a fresh, migrated scratch database on the project's server."""
+def scratch_database_url(name: str) -> str:
+    """A URL for a fresh scratch database on the project's server."""
     import django
 
     django.setup()
@@ -40,13 +40,13 @@ def scratch_database_url() -> str:
     raw = connection.connection
     raw.autocommit = True
     with raw.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{BENCH_DB}"')
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
     host = settings["HOST"] or "localhost"
     user = settings["USER"] or "postgres"
     password = f":{quote(settings['PASSWORD'])}" if settings.get("PASSWORD") else ""
     port = f":{settings['PORT']}" if settings.get("PORT") else ""
-    return f"postgres://{quote(user)}{password}@{quote(host, safe='')}{port}/{BENCH_DB}"
+    return f"postgres://{quote(user)}{password}@{quote(host, safe='')}{port}/{name}"
 
 
 def postgres_cpu_seconds() -> float | None:
@@ -120,6 +120,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--database", default=BENCH_DB, help="Scratch database to (re)create and fill."
+    )
     args = parser.parse_args()
 
     from bench.generate_corpus import write_corpus
@@ -131,13 +134,13 @@ def main():
         seconds = time.monotonic() - started
         print(f"Generated {files:,} files ({size / 1e6:,.0f} MB) in {seconds:.1f} s")
 
-    url = scratch_database_url()
+    url = scratch_database_url(args.database)
     # Production settings: DEBUG off (it would also keep every SQL string in memory).
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": ""}
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
-    print(f"Corpus: {corpus.relative_to(ROOT)} ({args.count:,} threads); database: {BENCH_DB}")
+    print(f"Corpus: {corpus.relative_to(ROOT)} ({args.count:,} threads); database: {args.database}")
     for label in ("first import (empty database)", "re-import (unchanged)"):
         result = run_phase(label, ["import_threads", str(corpus), "-v1"], env)
         print(

@@ -30,6 +30,7 @@ from questions.models import (
 )
 from questions.services import (
     question_staff_save,
+    questions_delete,
     tag_staff_save,
     tags_delete,
     threads_changed,
@@ -313,6 +314,13 @@ class QuestionAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         # Title, text, tags or answers may have changed: count and search follow at once.
         threads_changed(question_ids=[form.instance.pk])
+
+    # A deleted thread must leave every list and count at once, like any other change.
+    def delete_model(self, request, obj):
+        questions_delete(queryset=Question.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        questions_delete(queryset=queryset)
 
     @admin.action(description="Publish selected threads", permissions=["change"])
     def publish(self, request, queryset):

@@ -167,7 +167,7 @@ class Question(models.Model):
     objects = QuestionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-created_at", "-id"]
+        ordering = ["-id"]
         constraints = [
             # What makes a re-import update a thread instead of duplicating it.
             models.UniqueConstraint(fields=["source_key"], name="question_unique_source_key"),
@@ -177,15 +177,9 @@ class Question(models.Model):
             GinIndex(fields=["search_vector"], name="question_search_vector_gin"),
             # The doctor-specialty filter (QuestionQuerySet.answered_by_specialty).
             GinIndex(fields=["doctor_specialties"], name="question_specialties_gin"),
-            # The public list: published threads, newest first.
+            # The public list sorted by "most answered" (newest first is the primary key).
             models.Index(
-                fields=["-created_at", "-id"],
-                name="question_published_newest",
-                condition=models.Q(is_published=True),
-            ),
-            # The public list sorted by "most answered".
-            models.Index(
-                fields=["-answer_count", "-created_at"],
+                fields=["-answer_count", "-id"],
                 name="question_published_answered",
                 condition=models.Q(is_published=True),
             ),
@@ -254,3 +248,20 @@ class ImportRecord(models.Model):
 
     def __str__(self):
         return f"{self.path}: {self.outcome}"
+
+
+class ThreadChange(models.Model):
+    """One entry of the change log: this thread changed (or was deleted).
+
+    Written by questions.services.threads_changed in the same transaction as the change,
+    under a lock that makes entries commit in id order, so a reader that remembers the
+    newest id it has seen catches up by reading the entries after it (questions.facets).
+    Old entries are pruned; a reader that far behind rebuilds from the tables.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    # Not a foreign key: a deleted thread's entry must outlive it.
+    question_id = models.IntegerField()
+
+    def __str__(self):
+        return f"#{self.pk}: thread {self.question_id}"

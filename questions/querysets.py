@@ -73,11 +73,21 @@ class QuestionQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
     def in_areas(self, *slugs):
-        """Threads tagged with every one of the given treatment areas."""
-        qs = self
-        for slug in slugs:
-            qs = qs.filter(tagged_areas__tag__slug=slug)
-        return qs
+        """Threads tagged with every one of the given treatment areas.
+
+        One grouped subquery whatever the number of slugs (a join per slug costs seconds
+        of planning with a few dozen).
+        """
+        slugs = set(slugs)
+        _, TaggedArea = self._tagged_models()
+        tagged_all = (
+            TaggedArea.objects.filter(tag__slug__in=slugs)
+            .values("content_object")
+            .annotate(n=Count("tag"))
+            .filter(n=len(slugs))
+            .values("content_object")
+        )
+        return self.filter(pk__in=tagged_all)
 
     def with_procedure(self, slug):
         return self.filter(tagged_procedures__tag__slug=slug)
@@ -95,10 +105,34 @@ class QuestionQuerySet(models.QuerySet):
         return self.filter(has_named_doctor=True)
 
     def newest_first(self):
-        return self.order_by("-created_at", "-id")
+        # Ids grow with every thread stored: the order of import, which the facet index
+        # can page through without sorting (questions.facets).
+        return self.order_by("-id")
 
     def most_answered_first(self):
-        return self.order_by("-answer_count", "-created_at", "-id")
+        return self.order_by("-answer_count", "-id")
+
+    def search_candidates(self, text, *, limit):
+        """Ids of up to `limit` threads matching `text`, newest first.
+
+        A word found in most threads matches tens of thousands of them; ranking them all
+        costs seconds. The newest `limit` matches are what gets ranked and counted. The
+        planner reads a rare word's few rows from the GIN index and walks the newest
+        threads for a common one, stopping at `limit` either way.
+        """
+        text = _clean_search_text(text)
+        if not text:
+            return []
+        query = _search_query(text)
+        return list(
+            self.filter(search_vector=query).order_by("-id").values_list("pk", flat=True)[:limit]
+        )
+
+    def ranked(self, text):
+        """These threads, best match for `text` first (rank the few that search_candidates
+        found, not a whole table)."""
+        query = _search_query(_clean_search_text(text))
+        return self.annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "-id")
 
     def search(self, text):
         """Ranked full-text search over the stored weighted vector; none() when empty."""
@@ -109,7 +143,7 @@ class QuestionQuerySet(models.QuerySet):
         return (
             self.filter(search_vector=query)
             .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "-created_at", "-id")
+            .order_by("-rank", "-id")
         )
 
     def with_highlights(self, text):
@@ -234,7 +268,7 @@ class QuestionQuerySet(models.QuerySet):
             .filter(search_vector=query)
             .exclude(pk=question.pk)
             .filter(Exists(procedure_rows) | Exists(area_rows))
-            .order_by("-created_at", "-id")
+            .order_by("-id")
             .values("pk")[:RELATED_CANDIDATES]
         )
         shared = Coalesce(_row_count(procedure_rows), 0) + Coalesce(_row_count(area_rows), 0)
@@ -245,7 +279,7 @@ class QuestionQuerySet(models.QuerySet):
                 rank=SearchRank(F("search_vector"), query),
             )
             .only("pk", "slug", "title", "answer_count")
-            .order_by("-shared", "-rank", "-created_at", "-id")[:limit]
+            .order_by("-shared", "-rank", "-id")[:limit]
         )
 
 

@@ -100,9 +100,41 @@ def threads_changed(*, question_ids: Iterable[int], refresh: bool = True) -> Non
         return
     if refresh:
         question_refresh_derived(question_ids=ids)
+    _log_changes(ids)
     transaction.on_commit(
         lambda: signals.threads_changed.send(sender=threads_changed, question_ids=ids)
     )
+
+
+# Serialises commits to the change log (any 64-bit number unused by other advisory locks).
+CHANGE_LOG_LOCK = 0x6B62_6C6F67
+# Entries kept: more than a reader catches up through (questions.facets.CATCH_UP_LIMIT).
+CHANGE_LOG_KEEP = 100_000
+
+
+def _log_changes(ids: list[int]) -> None:
+    """Append the threads to the change log, in the writer's transaction.
+
+    The lock, held until that transaction ends, makes entries commit in id order: a reader
+    that has seen entry N will never later find an entry below N appear.
+    """
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(
+            "WITH locked AS (SELECT pg_advisory_xact_lock(%s))"
+            " INSERT INTO questions_threadchange (question_id)"
+            " SELECT unnest(%s::int[]) FROM locked",
+            [CHANGE_LOG_LOCK, ids],
+        )
+
+
+def change_log_prune() -> None:
+    """Drop all but the newest CHANGE_LOG_KEEP entries (each import run ends with it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM questions_threadchange"
+            " WHERE id <= (SELECT max(id) FROM questions_threadchange) - %s",
+            [CHANGE_LOG_KEEP],
+        )
 
 
 def question_staff_save(*, question, changed_fields: Iterable[str], created: bool) -> None:
@@ -120,6 +152,13 @@ def tag_staff_save(*, tag, changed_fields: Iterable[str], created: bool) -> None
     tag.save()
     if not created and "name" in changed_fields:
         threads_changed(question_ids=tag.tagged_items.values_list("content_object_id", flat=True))
+
+
+def questions_delete(*, queryset) -> None:
+    """Delete threads (their answers and tag rows go with them) and say so."""
+    question_ids = list(queryset.values_list("pk", flat=True))
+    queryset.delete()
+    threads_changed(question_ids=question_ids, refresh=False)
 
 
 def tags_delete(*, queryset) -> None:

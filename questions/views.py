@@ -5,7 +5,7 @@ tests/test_views_* modules) and only ever reads published threads and published 
 """
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,12 +14,14 @@ from django.views.decorators.http import require_GET
 
 from answers.models import Answer, Doctor
 from kbsite.pagination import paginate
+from questions.facets import facet_index
 from questions.forms import (
     SORT_CHOICES,
     SORT_NEWEST,
     SORT_RELEVANCE,
     ThreadFilterForm,
 )
+from questions.listing import NewestFirst, find_threads
 from questions.models import Procedure, Question, TreatmentArea
 
 # Facet links shown before the "all of them" disclosure.
@@ -68,7 +70,7 @@ def _filter_query(filters):
     return query
 
 
-def _facets(tags, counts, *, active, toggle):
+def _facets(tags, counts, *, active, toggle, show_counts=True):
     """Facet entries for a vocabulary: counts in the current results, active ones kept.
 
     `toggle(slug)` returns the value the filter parameter takes when the link is followed.
@@ -77,14 +79,16 @@ def _facets(tags, counts, *, active, toggle):
     entries = [
         {
             "tag": tag,
-            "count": counts.get(tag.pk, 0),
+            "count": counts.get(tag.pk, 0) if show_counts else None,
             "active": tag.slug in active,
             "value": toggle(tag.slug),
         }
         for tag in tags
         if counts.get(tag.pk) or tag.slug in active
     ]
-    entries.sort(key=lambda e: (not e["active"], -e["count"], e["tag"].name.lower()))
+    entries.sort(
+        key=lambda e: (not e["active"], -counts.get(e["tag"].pk, 0), e["tag"].name.lower())
+    )
     return {"shown": entries[:FACETS_SHOWN], "more": entries[FACETS_SHOWN:]}
 
 
@@ -105,37 +109,31 @@ def question_list(request):
         request.GET, procedures=procedures, areas=areas, specialties=_specialties()
     )
     filters = form.filters()
-
-    questions = Question.objects.published().browse(
-        **{key: filters[key] for key in ("q", "procedure", "areas", "specialty", "named", "sort")}
-    )
-
-    rows = questions.for_list()
-    if filters["q"]:
-        rows = rows.with_highlights(filters["q"])
-    # Facet counts and the total in one query, before the page (which needs the total).
-    counts = questions.facet_counts()
-    page = paginate(request, rows, count=counts["total"])
+    by_slug = {t.slug: t for t in [*procedures, *areas]}
+    found = find_threads(filters, by_slug)
+    page = paginate(request, found.rows, count=found.pages_total)
+    page.object_list = found.page_rows(page.object_list)
     add_doctor_names(page.object_list)
 
     active_areas = filters["areas"]
     procedure_facets = _facets(
         procedures,
-        counts["procedures"],
+        found.counts["procedures"],
         active={filters["procedure"]},
         toggle=lambda slug: None if slug == filters["procedure"] else slug,
+        show_counts=not found.capped,
     )
     area_facets = _facets(
         areas,
-        counts["areas"],
+        found.counts["areas"],
         active=set(active_areas),
         toggle=lambda slug: (
             [a for a in active_areas if a != slug]
             if slug in active_areas
             else [*active_areas, slug]
         ),
+        show_counts=not found.capped,
     )
-    by_slug = {t.slug: t for t in [*procedures, *areas]}
     is_filtered = any(
         [
             filters["procedure"],
@@ -151,6 +149,9 @@ def question_list(request):
         "sort_links": _sort_links(filters),
         "page_obj": page,
         "questions": page.object_list,
+        "result_total": found.counts["total"],
+        "result_capped": found.capped,
+        "search_limit": f"{found.limit:,}",
         "procedure_facets": procedure_facets,
         "area_facets": area_facets,
         "active_procedure": by_slug.get(filters["procedure"]),
@@ -294,12 +295,10 @@ _FACETS = {
 def tag_index(request, facet):
     """Every procedure (or area), with how many published threads it tags."""
     config = _FACETS[facet]
-    published = Q(tagged_items__content_object__is_published=True)
-    tags = (
-        config["model"]
-        .objects.annotate(thread_count=Count("tagged_items", filter=published))
-        .order_by("name")
-    )
+    totals = facet_index().tag_totals(facet)
+    tags = list(config["model"].objects.order_by("name"))
+    for tag in tags:
+        tag.thread_count = totals.get(tag.pk, 0)
     context = {
         "tags": tags,
         "title": config["title"],
@@ -315,8 +314,10 @@ def tag_detail(request, facet, slug):
     """One procedure (or area): its description and its published threads, newest first."""
     config = _FACETS[facet]
     tag = get_object_or_404(config["model"], slug=slug)
-    questions = Question.objects.published().filter(**{f"tagged_{facet}__tag": tag})
-    page = paginate(request, questions.newest_first().for_list())
+    page = paginate(request, NewestFirst(facet_index().tagged(facet, tag.pk)))
+    page.object_list = list(
+        Question.objects.filter(pk__in=page.object_list).for_list().order_by("-id")
+    )
     add_doctor_names(page.object_list)
     title = f"{tag.name}: patients' questions answered by doctors"
     context = {

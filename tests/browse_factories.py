@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from answers.models import Answer
 from questions.models import Procedure, Question, TaggedArea, TaggedProcedure, TreatmentArea
-from questions.services import question_refresh_derived
+from questions.services import threads_changed
 from tests.factories import make_doctor, make_question
 
 _seq = itertools.count(1)
@@ -37,7 +37,7 @@ def make_thread(
         TaggedArea.objects.create(content_object=question, tag=TreatmentArea.objects.get(slug=slug))
     for position, fields in enumerate(answers, start=1):
         Answer.objects.create(question=question, **({"position": position} | fields))
-    question_refresh_derived(question_ids=[question.pk])
+    threads_changed(question_ids=[question.pk])
     question.refresh_from_db()
     return question
 

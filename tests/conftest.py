@@ -32,3 +32,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
         apps = MigrationLoader(connection).project_state().apps
         seed(apps, None)
         curators.create_curators(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_facet_index():
+    """Each test starts with no facet index, as a new process would: the index of an
+    earlier test may hold threads that its rolled-back transaction wrote."""
+    from questions.facets import forget
+
+    forget()
+    yield
+    forget()

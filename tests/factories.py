@@ -4,7 +4,7 @@ import itertools
 
 from answers.models import Answer, Doctor
 from questions.models import Question
-from questions.services import question_refresh_derived
+from questions.services import threads_changed
 
 _seq = itertools.count(1)
 
@@ -34,6 +34,6 @@ def make_question(title="Can't smile after Botox in my cheeks", answers=0, **kwa
         Answer.objects.create(
             question=question, position=position, body=f"Answer {position} body text."
         )
-    question_refresh_derived(question_ids=[question.pk])
+    threads_changed(question_ids=[question.pk])
     question.refresh_from_db()
     return question

@@ -19,8 +19,8 @@ CHANGELIST = reverse("admin:answers_answer_changelist")
 
 # The whole POST of a bulk action, whatever the number of rows selected: session, user,
 # the changelist's count, a savepoint, then the service (select, update, log, count,
-# vector), the savepoint's release and the session's messages.
-BULK_ACTION_QUERIES = 11
+# vector, change log), the savepoint's release and the session's messages.
+BULK_ACTION_QUERIES = 12
 
 
 def change_url(answer):

@@ -210,8 +210,9 @@ def test_it_merges_any_number_of_doctors_in_the_same_few_queries(
         Answer.objects.filter(pk=answer.pk).update(doctor=doctor)
     ContentType.objects.get_for_model(Doctor)
     # Savepoint, lock the kept and the others, count their answers, move the answers, log
-    # the deletions, Django's delete (collect, SET_NULL, DELETE), log the change, release.
-    with django_assert_num_queries(17):
+    # the deletions, Django's delete (collect, SET_NULL, DELETE), log the change, the
+    # threads' change log, release.
+    with django_assert_num_queries(18):
         doctor_merge(keep=doctors[0], others=doctors[1:], user=admin_user)
     assert Answer.objects.filter(doctor=doctors[0]).count() == n
 
@@ -225,8 +226,9 @@ def test_it_merges_any_number_of_tags_in_the_same_few_queries(
         tagged(make_question(), tag, auto=True)
     ContentType.objects.get_for_model(TreatmentArea)
     # Savepoint, lock both, read both tags' rows, insert the missing ones, log, Django's
-    # delete (collect, cascade, DELETE), save keywords, log, count and vector, release.
-    with django_assert_num_queries(15):
+    # delete (collect, cascade, DELETE), save keywords, log, count and vector, the threads'
+    # change log, release.
+    with django_assert_num_queries(16):
         tag_merge(keep=tags[0], others=tags[1:], user=admin_user)
     assert TaggedArea.objects.filter(tag=tags[0]).count() == n
 

@@ -1,7 +1,8 @@
 """Every write that can change a public page tells the site through one point.
 
 questions.services.threads_changed sends questions.signals.threads_changed after the
-transaction commits; page caches hang their invalidation on it. Each test drives one real
+transaction commits, and appends the threads to the change log that each process's facet
+index catches up from; page caches hang their invalidation on it. Each test drives one real
 write path (the admin, an action, a merge, a command) and checks the ids it announced.
 """
 
@@ -9,11 +10,12 @@ import shutil
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Max
 from django.urls import reverse
 
 from answers.models import Answer, Doctor
 from questions import signals
-from questions.models import Question, TreatmentArea
+from questions.models import Question, ThreadChange, TreatmentArea
 from tests.factories import make_doctor, make_question
 from tests.test_admin_answers import answer_form
 from tests.test_admin_pages import curators_group, fast_admin_pages  # noqa: F401
@@ -32,12 +34,16 @@ def announced(django_capture_on_commit_callbacks):
         def receive(sender, question_ids, **kwargs):
             got.update(question_ids)
 
+        before = ThreadChange.objects.aggregate(newest=Max("id"))["newest"] or 0
         signals.threads_changed.connect(receive)
         try:
             with django_capture_on_commit_callbacks(execute=True):
                 action()
         finally:
             signals.threads_changed.disconnect(receive)
+        # What the facet index of every process catches up from: the same threads.
+        logged = ThreadChange.objects.filter(id__gt=before).values_list("question_id", flat=True)
+        assert set(logged) == got
         return got
 
     return run
@@ -70,6 +76,16 @@ def test_each_answer_action(admin_client, announced, action):
     data = {"action": action, "_selected_action": [answer.pk]}
     changelist = reverse("admin:answers_answer_changelist")
     assert announced(lambda: admin_client.post(changelist, data)) == {question.pk}
+
+
+def test_a_thread_deleted_in_the_admin(admin_client, announced):
+    one, two, kept = make_question(), make_question(), make_question()
+    delete = reverse("admin:questions_question_delete", args=[one.pk])
+    assert announced(lambda: admin_client.post(delete, {"post": "yes"})) == {one.pk}
+    changelist = reverse("admin:questions_question_changelist")
+    data = {"action": "delete_selected", "_selected_action": [two.pk], "post": "yes"}
+    assert announced(lambda: admin_client.post(changelist, data)) == {two.pk}
+    assert list(Question.objects.all()) == [kept]
 
 
 @pytest.mark.parametrize("action", ["unpublish", "publish"])

@@ -47,6 +47,7 @@ from django.utils import timezone
 from answers.identity import DoctorDirectory
 from kbsite.db import copy_rows
 from questions.models import ImportRecord, ImportRun
+from questions.services import change_log_prune
 from questions.tagging import KeywordIndex
 
 from .formats import source_key_without_parsing
@@ -244,6 +245,7 @@ def threads_import(
 
 
 def _finish_run(run: ImportRun, summary: ImportSummary) -> None:
+    change_log_prune()
     c = summary.counts
     ImportRun.objects.filter(pk=run.pk).update(
         finished_at=timezone.now(),
