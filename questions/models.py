@@ -177,6 +177,12 @@ class Question(models.Model):
             GinIndex(fields=["search_vector"], name="question_search_vector_gin"),
             # The doctor-specialty filter (QuestionQuerySet.answered_by_specialty).
             GinIndex(fields=["doctor_specialties"], name="question_specialties_gin"),
+            # The sitemap's <lastmod>: the newest change among published threads.
+            models.Index(
+                fields=["updated_at"],
+                name="question_published_updated",
+                condition=models.Q(is_published=True),
+            ),
             # The public list sorted by "most answered" (newest first is the primary key).
             models.Index(
                 fields=["-answer_count", "-id"],

@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 
 from answers.models import Answer
+from questions.models import Question
+from questions.services import threads_changed
 from tests.browse_factories import age_threads, doctor, make_thread
 
 pytestmark = pytest.mark.django_db
@@ -138,6 +140,28 @@ def test_it_gives_each_thread_its_last_change_date(client):
 def test_it_keeps_sitemap_queries_constant(client, django_assert_num_queries):
     for _ in range(30):
         make_thread()
-    # Count, then one page of rows.
-    with django_assert_num_queries(2):
+    # The facet index (its change log, catching up) counts; then one range of rows.
+    with django_assert_num_queries(3):
         client.get("/sitemap-questions.xml")
+
+
+def test_it_splits_threads_into_sections_by_id_leaving_out_unpublished(client, monkeypatch):
+    from questions.sitemaps import QuestionSitemap
+
+    monkeypatch.setattr(QuestionSitemap, "limit", 2)
+    threads = [make_thread(f"Thread {n}") for n in range(5)]
+    Question.objects.filter(pk=threads[1].pk).update(is_published=False)
+    threads_changed(question_ids=[threads[1].pk])
+
+    def locs(url):
+        root = ET.fromstring(client.get(url).content)
+        return [loc.text for loc in root.iter(f"{SITEMAP}loc")]
+
+    sections = [locs(f"/sitemap-questions.xml?p={p}") for p in (1, 2)]
+    expected = [t.get_absolute_url() for t in threads if t != threads[1]]
+    assert [[u.split("testserver")[1] for u in s] for s in sections] == [
+        expected[:2],
+        expected[2:],
+    ]
+    assert client.get("/sitemap-questions.xml?p=3").status_code == 404
+    assert len(locs("/sitemap.xml")) == 2 + 4  # two question sections, four others
