@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed-stamp
 DEV_ENV := DEBUG=1 SECRET_KEY=dev-only-not-secret ALLOWED_HOSTS=127.0.0.1,localhost PAGE_CACHE_SECONDS=0
 TEST_ENV := SECRET_KEY=test-only-not-secret ALLOWED_HOSTS=127.0.0.1,localhost,testserver
 
-.PHONY: run serve serve-env test lint format install migrate chromium bench-import bench-pages clean
+.PHONY: run serve serve-env test lint format install migrate chromium wrk bench bench-import bench-pages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,17 @@ test: install chromium lint
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The load generator of `make bench`: Debian's wrk, installed when missing and we may.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "make bench needs wrk (apt-get install wrk)" >&2; exit 2; fi; }
+
+# The production server under load, cold and warm (bench/bench_serve.py; README: Speed).
+bench: migrate wrk
+	$(DEV_ENV) $(BIN)/python bench/bench_serve.py $(BENCH_ARGS)
 
 bench-import: migrate
 	$(DEV_ENV) $(BIN)/python bench/bench_import.py $(BENCH_ARGS)

@@ -42,6 +42,11 @@ def scratch_database_url(name: str) -> str:
     with raw.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         cursor.execute(f'CREATE DATABASE "{name}"')
+    return database_url_for(settings, name)
+
+
+def database_url_for(settings: dict, name: str) -> str:
+    """A URL for database `name` on the server of Django's connection `settings`."""
     host = settings["HOST"] or "localhost"
     user = settings["USER"] or "postgres"
     password = f":{quote(settings['PASSWORD'])}" if settings.get("PASSWORD") else ""
@@ -123,6 +128,7 @@ def main():
     parser.add_argument(
         "--database", default=BENCH_DB, help="Scratch database to (re)create and fill."
     )
+    parser.add_argument("--first-only", action="store_true", help="Skip the re-import.")
     args = parser.parse_args()
 
     from bench.generate_corpus import write_corpus
@@ -141,7 +147,8 @@ def main():
         [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
     print(f"Corpus: {corpus.relative_to(ROOT)} ({args.count:,} threads); database: {args.database}")
-    for label in ("first import (empty database)", "re-import (unchanged)"):
+    phases = ["first import (empty database)", "re-import (unchanged)"]
+    for label in phases[:1] if args.first_only else phases:
         result = run_phase(label, ["import_threads", str(corpus), "-v1"], env)
         print(
             f"{label:32} {result['files']:>9,} files  {result['import_seconds']:7.1f} s  "
