@@ -96,3 +96,35 @@ def find_threads(filters, by_slug) -> Found:
         )
     )
     return Found(counts, capped, rows, min(len(hits), SORTED_ROWS), q, SEARCH_CANDIDATES)
+
+
+# The newest threads sharing every tag, and sharing any, that are ranked by text for a
+# thread's "related threads": bounds the cost on a popular procedure.
+RELATED_POOL = 200
+
+
+def related_threads(question, *, limit=5):
+    """Published threads sharing a tag and a title word with `question`: most shared tags
+    first, then closest by text. The candidates come from the facet index (the newest
+    sharing all the thread's tags, and the newest sharing any), so PostgreSQL reads only
+    those few rows, by primary key."""
+    index = facet_index()
+    tagged = [
+        *(index.tagged("procedures", t.pk) for t in question.procedures.all()),
+        *(index.tagged("areas", t.pk) for t in question.areas.all()),
+    ]
+    if not tagged:
+        return []
+    pool = set()
+    for ids in (BitMap.intersection(*tagged), BitMap.union(*tagged)):
+        ids.discard(question.pk)
+        pool.update(NewestFirst(ids)[:RELATED_POOL])
+    rows = (
+        Question.objects.published()
+        .filter(pk__in=pool)
+        .sharing_words_with(question.title)
+        .only("pk", "slug", "title", "answer_count")
+    )
+    shared = {row.pk: sum(row.pk in ids for ids in tagged) for row in rows}
+    ranked = sorted(rows, key=lambda row: (-shared[row.pk], -row.rank, -row.pk))
+    return ranked[:limit]

@@ -6,7 +6,7 @@ from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Subquery, Value
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, Left
 
 # Longer queries are cut, not refused: websearch syntax never raises on odd input, and
@@ -19,9 +19,6 @@ MAX_SEARCH_LENGTH = 200
 HIGHLIGHT_START = "\x02"
 HIGHLIGHT_STOP = "\x03"
 
-# How many of the newest threads sharing a tag and a word with a thread are ranked by
-# text for its "related threads": bounds the cost on a popular procedure.
-RELATED_CANDIDATES = 200
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
 
@@ -127,6 +124,16 @@ class QuestionQuerySet(models.QuerySet):
         return list(
             self.filter(search_vector=query).order_by("-id").values_list("pk", flat=True)[:limit]
         )
+
+    def sharing_words_with(self, title):
+        """Threads sharing any word of `title` (GIN index), annotated with their text
+        rank against those words; none() for a title without words."""
+        words = sorted({w.lower() for w in _WORD.findall(title)})[:32]
+        if not words:
+            return self.none()
+        # Plain words joined with OR: raw syntax is safe because _WORD admits letters only.
+        query = SearchQuery(" | ".join(words), search_type="raw", config="english")
+        return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
 
     def ranked(self, text):
         """These threads, best match for `text` first (rank the few that search_candidates
@@ -244,50 +251,3 @@ class QuestionQuerySet(models.QuerySet):
                 Prefetch("answers", queryset=named_answers, to_attr="named_answers"),
             )
         )
-
-    def related_to(self, question, *, limit=5):
-        """Published threads sharing a procedure or area with `question`, closest by text.
-
-        One query: candidates must share a tag and a title word (any of them, through the
-        GIN index); the newest RELATED_CANDIDATES of those are ranked by how many tags they
-        share, then by text rank against the title's words.
-        """
-        TaggedProcedure, TaggedArea = self._tagged_models()
-
-        words = sorted({w.lower() for w in _WORD.findall(question.title)})[:32]
-        procedure_ids = [t.pk for t in question.procedures.all()]
-        area_ids = [t.pk for t in question.areas.all()]
-        if not words or not (procedure_ids or area_ids):
-            return self.none()
-        # Plain words joined with OR: raw syntax is safe because _WORD admits letters only.
-        query = SearchQuery(" | ".join(words), search_type="raw", config="english")
-        procedure_rows = _tagging_outer_row(TaggedProcedure, procedure_ids)
-        area_rows = _tagging_outer_row(TaggedArea, area_ids)
-        candidates = (
-            self.published()
-            .filter(search_vector=query)
-            .exclude(pk=question.pk)
-            .filter(Exists(procedure_rows) | Exists(area_rows))
-            .order_by("-id")
-            .values("pk")[:RELATED_CANDIDATES]
-        )
-        shared = Coalesce(_row_count(procedure_rows), 0) + Coalesce(_row_count(area_rows), 0)
-        return (
-            self.filter(pk__in=candidates)
-            .annotate(
-                shared=shared,
-                rank=SearchRank(F("search_vector"), query),
-            )
-            .only("pk", "slug", "title", "answer_count")
-            .order_by("-shared", "-rank", "-id")[:limit]
-        )
-
-
-def _tagging_outer_row(through, tag_ids):
-    """The rows of a tag through-model tagging the outer query's thread with any of tag_ids."""
-    return through.objects.filter(content_object=OuterRef("pk"), tag__in=tag_ids)
-
-
-def _row_count(rows):
-    """How many of `rows` there are, as a subquery for each outer row."""
-    return Subquery(rows.order_by().values("content_object").annotate(n=Count("*")).values("n"))

@@ -21,7 +21,7 @@ from questions.forms import (
     SORT_RELEVANCE,
     ThreadFilterForm,
 )
-from questions.listing import NewestFirst, find_threads
+from questions.listing import NewestFirst, find_threads, related_threads
 from questions.models import Procedure, Question, TreatmentArea
 
 # Facet links shown before the "all of them" disclosure.
@@ -249,7 +249,7 @@ def question_detail(request, pk, slug):
     answers = question.shown_answers
     shown = len(answers)
     declared = question.declared_answer_count or 0
-    related = list(Question.objects.published().related_to(question))
+    related = related_threads(question)
     context = {
         "question": question,
         "procedures": list(question.procedures.all()),
