@@ -5,7 +5,7 @@ import re
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, Left
 
@@ -20,6 +20,12 @@ HIGHLIGHT_START = "\x02"
 HIGHLIGHT_STOP = "\x03"
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
+
+# search_candidates tests this many of the newest threads one by one (reading each one's
+# vector costs ~10 us) before it turns to the GIN index for a sparser query.
+SEARCH_WALK = 2000
+# Windows of older ids it asks the GIN index for, each four times wider, before giving up.
+SEARCH_WINDOWS = 4
 
 
 def _search_query(text):
@@ -110,20 +116,58 @@ class QuestionQuerySet(models.QuerySet):
         return self.order_by("-answer_count", "-id")
 
     def search_candidates(self, text, *, limit):
-        """Ids of up to `limit` threads matching `text`, newest first.
+        """Ids of up to `limit` of these threads matching `text`, newest first.
 
-        A word found in most threads matches tens of thousands of them; ranking them all
-        costs seconds. The newest `limit` matches are what gets ranked and counted. The
-        planner reads a rare word's few rows from the GIN index and walks the newest
-        threads for a common one, stopping at `limit` either way.
+        Ranking every match of a common word costs seconds, so the newest `limit` matches
+        are what gets ranked and counted, found at a cost that does not grow with the
+        corpus. A common word is met at once among the newest SEARCH_WALK threads, read
+        one by one. A sparser query then asks the GIN index for the matches in windows of
+        older ids, each sized from the density seen so far: the index reads only the rows
+        of a window that match, never every match in the table.
         """
         text = _clean_search_text(text)
         if not text:
             return []
         query = _search_query(text)
-        return list(
-            self.filter(search_vector=query).order_by("-id").values_list("pk", flat=True)[:limit]
-        )
+        found, lowest, highest = self._newest_matching(query, limit)
+        if len(found) == limit or lowest is None:
+            return found
+        # Ids of threads are roughly uniform in time: size the next window by density.
+        per_id = len(found) / (highest - lowest + 1)
+        window = int(1.5 * (limit - len(found)) / per_id) if per_id else None
+        matching = self.filter(search_vector=query).annotate(by_id=F("pk") + 0)
+        for _ in range(SEARCH_WINDOWS):
+            if len(found) == limit or lowest <= 1:
+                break
+            rows = matching.filter(pk__lt=lowest)
+            if window:
+                rows = rows.filter(pk__gte=lowest - window)
+            ids = rows.order_by("-by_id").values_list("pk", flat=True)[: limit - len(found)]
+            found += _through_gin_index(ids, self.db)
+            if not window:
+                break
+            lowest -= window
+            window *= 4
+        return found
+
+    def _newest_matching(self, query, limit):
+        """(matching ids, lowest id, highest id) of the newest SEARCH_WALK of these threads,
+        each one tested in turn until `limit` match."""
+        newest = self.order_by("-id").values("id", "search_vector")[:SEARCH_WALK]
+        inner, params = newest.query.sql_with_params()
+        query_sql, query_params = newest.query.get_compiler(self.db).compile(query)
+        sql = f"""
+            WITH n AS MATERIALIZED ({inner})
+            SELECT ARRAY(
+                SELECT id FROM n WHERE search_vector @@ {query_sql} ORDER BY id DESC LIMIT %s
+            ), (SELECT min(id) FROM n), (SELECT max(id) FROM n), (SELECT count(*) FROM n)
+        """
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, (*params, *query_params, limit))
+            found, lowest, highest, walked = cursor.fetchone()
+        if walked < SEARCH_WALK:  # the walk saw every one of these threads
+            lowest = None
+        return found, lowest, highest
 
     def sharing_words_with(self, title):
         """Threads sharing any word of `title` (GIN index), annotated with their text
@@ -251,3 +295,18 @@ class QuestionQuerySet(models.QuerySet):
                 Prefetch("answers", queryset=named_answers, to_attr="named_answers"),
             )
         )
+
+
+def _through_gin_index(queryset, using):
+    """Evaluate `queryset` reading the matches from the GIN index (intersected with the
+    primary key's range), never by walking rows and testing each one's vector.
+
+    The planner assumes the words of a query independent: two words that each appear in
+    a third of the threads but rarely together look ten times more frequent than they
+    are, and it then walks the key, reading 30,000 vectors for 500 matches (130 ms instead
+    of 10). Ordering by an expression (by_id) already keeps it from using the key's order;
+    this keeps it from using the key for anything but a bitmap.
+    """
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        cursor.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off")
+        return list(queryset)

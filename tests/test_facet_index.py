@@ -7,7 +7,7 @@ tests request a page (building the index), write through a real path, and read a
 import pytest
 from django.urls import reverse
 
-from questions import facets, listing
+from questions import facets, listing, querysets
 from questions.models import Question, ThreadChange
 from tests.browse_factories import make_thread
 
@@ -131,3 +131,26 @@ def test_a_filter_on_every_area_costs_one_subquery(client):
     assert joins(slugs) == joins(slugs[:1])
     response = client.get(LIST, {"area": slugs[:2]})
     assert [q.title for q in response.context["questions"]] == ["Everywhere"]
+
+
+def test_a_sparse_search_finds_its_newest_matches_beyond_the_newest_threads(client, monkeypatch):
+    # The newest 4 threads are read one by one; older matches come from the GIN index in
+    # windows of ids.
+    monkeypatch.setattr(querysets, "SEARCH_WALK", 4)
+    monkeypatch.setattr(listing, "SEARCH_CANDIDATES", 3)
+    matching = {2, 5, 9, 14, 17}  # 17 is met in the walk, the others in windows
+    for n in range(20):
+        body = "A zygomaticus question." if n in matching else "Something else."
+        make_thread(f"Thread {n}", body=body)
+
+    response = client.get(LIST, {"q": "zygomaticus", "sort": "newest"})
+    assert response.context["result_capped"]
+    assert [q.title for q in response.context["questions"]] == [
+        "Thread 17",
+        "Thread 14",
+        "Thread 9",
+    ]
+    monkeypatch.setattr(listing, "SEARCH_CANDIDATES", 10)
+    response = client.get(LIST, {"q": "zygomaticus", "sort": "newest"})
+    assert total(response) == 5
+    assert [q.title for q in response.context["questions"]][-1] == "Thread 2"
