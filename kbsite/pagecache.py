@@ -12,6 +12,7 @@ Browsers and proxies get an ETag of the version and the URL, and must revalidate
 """
 
 import hashlib
+import logging
 import time
 from functools import wraps
 
@@ -19,8 +20,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponseNotModified
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from redis.exceptions import RedisError
 
 VERSION_KEY = "data-version"
+# The cache only saves work: when it cannot be reached, pages are built as if uncached
+# and writes go on. Pages stored before an outage expire within PAGE_CACHE_SECONDS.
+CACHE_ERRORS = (OSError, RedisError)
+logger = logging.getLogger(__name__)
 
 
 def data_version() -> int:
@@ -36,9 +42,12 @@ def data_version() -> int:
 def data_changed(**kwargs) -> None:
     """Receiver of questions.signals.threads_changed: every cached page is now out of date."""
     try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # no version yet: data_version() starts one from the clock
-        data_version()
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:  # no version yet: data_version() starts one from the clock
+            data_version()
+    except CACHE_ERRORS:
+        logger.warning("Page cache unreachable: its data version was not moved on")
 
 
 def _cacheable(request) -> bool:
@@ -57,20 +66,27 @@ def cached_page(view):
         if not _cacheable(request):
             return view(request, *args, **kwargs)
         url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:32]
-        version = data_version()
-        etag = f'"{version:x}-{url[:16]}"'
-        if request.headers.get("If-None-Match") == etag:
-            response = HttpResponseNotModified()
-        else:
+        try:
+            version = data_version()
             key = f"page:{version}:{url}"
-            response = cache.get(key)
-            if response is None:
-                response = view(request, *args, **kwargs)
-                if hasattr(response, "render"):  # a TemplateResponse: render before pickling
-                    response.render()
-                if response.status_code != 200 or response.cookies:
-                    return response
+            etag = f'"{version:x}-{url[:16]}"'
+            if request.headers.get("If-None-Match") == etag:
+                response = HttpResponseNotModified()
+            else:
+                response = cache.get(key)
+        except CACHE_ERRORS:
+            logger.warning("Page cache unreachable: %s built uncached", request.path)
+            return view(request, *args, **kwargs)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):  # a TemplateResponse: render before pickling
+                response.render()
+            if response.status_code != 200 or response.cookies:
+                return response
+            try:
                 cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+            except CACHE_ERRORS:
+                logger.warning("Page cache unreachable: %s not stored", request.path)
         response["ETag"] = etag
         patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
         patch_vary_headers(response, ["Cookie"])

@@ -6,6 +6,7 @@ one); here the cached page is shown to follow such writes at the next request.
 
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
 from django.urls import reverse
 
 from answers.models import Answer
@@ -100,3 +101,23 @@ def test_a_lost_version_never_brings_back_old_pages(client):
     cache.delete("data-version")  # evicted, say
     type(question).objects.filter(pk=question.pk).update(title="Swollen eyelid, day 3")
     assert b"day 3" in client.get(url).content
+
+
+def test_pages_and_writes_carry_on_uncached_while_the_cache_is_down(
+    client, admin_client, committed
+):
+    question = botox_thread()
+    changelist = reverse("admin:questions_question_changelist")
+    data = {"action": "unpublish", "_selected_action": [question.pk]}
+    # A Redis that is not there: nothing listens on port 1.
+    redis_down = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    with override_settings(CACHES=redis_down):
+        assert client.get(question.get_absolute_url()).status_code == 200
+        assert client.get(reverse("questions:list")).status_code == 200
+        assert committed(lambda: admin_client.post(changelist, data)).status_code == 302
+        assert client.get(question.get_absolute_url()).status_code == 404
