@@ -66,21 +66,23 @@ def find_threads(filters, by_slug) -> Found:
     procedure = by_slug.get(filters["procedure"])
     area_ids = [by_slug[slug].pk for slug in filters["areas"]]
     q, sort = filters["q"], filters["sort"]
+    filtered = index.matching(
+        procedure_id=procedure.pk if procedure else None,
+        area_ids=area_ids,
+        specialty=filters["specialty"],
+        named=filters["named"],
+    )
     if q:
+        # The filters in SQL too: the search's last resort reads them there.
         matched = Question.objects.published().browse(
             **{key: filters[key] for key in ("procedure", "areas", "specialty", "named")}
         )
-        ids = matched.search_candidates(q, limit=SEARCH_CANDIDATES + 1)
-        hits = BitMap(ids[:SEARCH_CANDIDATES])
-        capped = len(ids) > SEARCH_CANDIDATES
+        limit = SEARCH_CANDIDATES
+        ids = matched.search_candidates(q, among=NewestFirst(filtered), limit=limit + 1)
+        hits = BitMap(ids[:limit])
+        capped = len(ids) > limit
     else:
-        hits = index.matching(
-            procedure_id=procedure.pk if procedure else None,
-            area_ids=area_ids,
-            specialty=filters["specialty"],
-            named=filters["named"],
-        )
-        capped = False
+        hits, capped = filtered, False
     counts = index.counts(hits)
     if sort == SORT_NEWEST:
         return Found(counts, capped, NewestFirst(hits), len(hits), q, SEARCH_CANDIDATES)

@@ -115,59 +115,63 @@ class QuestionQuerySet(models.QuerySet):
     def most_answered_first(self):
         return self.order_by("-answer_count", "-id")
 
-    def search_candidates(self, text, *, limit):
+    def search_candidates(self, text, *, among, limit):
         """Ids of up to `limit` of these threads matching `text`, newest first.
+
+        `among` lists the ids of these threads, newest first (a NewestFirst of the facet
+        index): the newest of them are tested without PostgreSQL evaluating any filter.
 
         Ranking every match of a common word costs seconds, so the newest `limit` matches
         are what gets ranked and counted, found at a cost that does not grow with the
         corpus. A common word is met at once among the newest SEARCH_WALK threads, read
-        one by one. A sparser query then asks the GIN index for the matches in windows of
-        older ids, each sized from the density seen so far: the index reads only the rows
-        of a window that match, never every match in the table.
+        one by one (their ids come from `among`, so filters cost nothing there). A sparser
+        query then asks the GIN index for the matches in windows of older ids, each sized
+        from the density seen so far: the index reads only the rows of a window that
+        match, never every match in the table. The last window is unbounded.
         """
         text = _clean_search_text(text)
         if not text:
             return []
         query = _search_query(text)
-        found, lowest, highest = self._newest_matching(query, limit)
+        found, lowest, highest = self._newest_matching(query, among[:SEARCH_WALK], limit)
         if len(found) == limit or lowest is None:
             return found
         # Ids of threads are roughly uniform in time: size the next window by density.
         per_id = len(found) / (highest - lowest + 1)
         window = int(1.5 * (limit - len(found)) / per_id) if per_id else None
         matching = self.filter(search_vector=query).annotate(by_id=F("pk") + 0)
-        for _ in range(SEARCH_WINDOWS):
-            if len(found) == limit or lowest <= 1:
-                break
+        for round_ in range(SEARCH_WINDOWS):
+            last = not window or round_ == SEARCH_WINDOWS - 1
             rows = matching.filter(pk__lt=lowest)
-            if window:
+            if not last:
                 rows = rows.filter(pk__gte=lowest - window)
             ids = rows.order_by("-by_id").values_list("pk", flat=True)[: limit - len(found)]
             found += _through_gin_index(ids, self.db)
-            if not window:
+            if last or len(found) == limit:
                 break
             lowest -= window
             window *= 4
         return found
 
-    def _newest_matching(self, query, limit):
-        """(matching ids, lowest id, highest id) of the newest SEARCH_WALK of these threads,
-        each one tested in turn until `limit` match."""
-        newest = self.order_by("-id").values("id", "search_vector")[:SEARCH_WALK]
-        inner, params = newest.query.sql_with_params()
-        query_sql, query_params = newest.query.get_compiler(self.db).compile(query)
+    def _newest_matching(self, query, newest, limit):
+        """(matching ids, lowest id, highest id) of `newest` (ids, newest first), each one
+        tested in turn until `limit` match; lowest is None when nothing older is left."""
+        if not newest:
+            return [], None, None
+        query_sql, query_params = self.query.get_compiler(self.db).compile(query)
         sql = f"""
-            WITH n AS MATERIALIZED ({inner})
-            SELECT ARRAY(
-                SELECT id FROM n WHERE search_vector @@ {query_sql} ORDER BY id DESC LIMIT %s
-            ), (SELECT min(id) FROM n), (SELECT max(id) FROM n), (SELECT count(*) FROM n)
+            WITH n AS MATERIALIZED (
+                SELECT id, search_vector FROM {self.model._meta.db_table}
+                WHERE id = ANY(%s) ORDER BY id DESC
+            )
+            SELECT id FROM n WHERE search_vector @@ {query_sql} LIMIT %s
         """
         with connections[self.db].cursor() as cursor:
-            cursor.execute(sql, (*params, *query_params, limit))
-            found, lowest, highest, walked = cursor.fetchone()
-        if walked < SEARCH_WALK:  # the walk saw every one of these threads
-            lowest = None
-        return found, lowest, highest
+            cursor.execute(sql, (newest, *query_params, limit))
+            found = [row[0] for row in cursor.fetchall()]
+        # The walk saw every one of these threads: nothing older is left to find.
+        lowest = newest[-1] if len(newest) == SEARCH_WALK else None
+        return found, lowest, newest[0]
 
     def sharing_words_with(self, title):
         """Threads sharing any word of `title` (GIN index), annotated with their text

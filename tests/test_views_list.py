@@ -335,8 +335,8 @@ def test_it_runs_the_same_queries_for_one_row_as_for_a_full_page(
     for _ in range(24):
         thread()
     # Vocabularies 2, specialties 1, the facet index 2 (its change log, and catching up
-    # with the new threads), the search's candidates 1 when searching, rows 1, chips 2,
-    # doctors 1.
+    # with the new threads), rows 1, chips 2, doctors 1; when searching, the candidates 1
+    # (the newest threads hold every match here: no window of older ones is asked for).
     expected = 10 if "q" in params else 9
     with django_assert_num_queries(expected):
         client.get(LIST, params)
