@@ -76,8 +76,14 @@ class Answer(models.Model):
     question = models.ForeignKey(
         "questions.Question", on_delete=models.CASCADE, related_name="answers", db_index=False
     )
+    # Indexed by answer_doctor_newest, which leads with doctor_id.
     doctor = models.ForeignKey(
-        Doctor, null=True, blank=True, on_delete=models.SET_NULL, related_name="answers"
+        Doctor,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="answers",
+        db_index=False,
     )
     position = models.PositiveSmallIntegerField(
         help_text="Order on the source page, from 1; how re-imports find this answer."
@@ -113,6 +119,15 @@ class Answer(models.Model):
             # One answer per position: how a re-import finds the answer to update.
             models.UniqueConstraint(
                 fields=["question", "position"], name="answer_unique_question_position"
+            ),
+        ]
+        indexes = [
+            # A doctor's page: their answers, newest thread first, read in order and
+            # counted from the index alone (status included), even for 30,000 answers.
+            models.Index(
+                fields=["doctor", "-question", "position"],
+                name="answer_doctor_newest",
+                include=["status"],
             ),
         ]
 

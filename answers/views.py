@@ -25,9 +25,14 @@ def doctor_detail(request, slug):
             "question__title",
             "question__created_at",
         )
-        .order_by("-question__created_at", "-question_id", "position")
+        .order_by("-question_id", "position")
     )
-    page = paginate(request, answers)
+    # Counted from the doctor's index alone, less the few answers on unpublished threads
+    # (found from those threads): a join over every answer of a prolific doctor costs
+    # 160 ms at a million threads.
+    theirs = Answer.objects.published().filter(doctor=doctor)
+    count = theirs.count() - theirs.filter(question__is_published=False).count()
+    page = paginate(request, answers, count=count)
     role = " · ".join(filter(None, [doctor.specialty, doctor.place]))
     title = str(doctor)
     context = {

@@ -183,6 +183,12 @@ class Question(models.Model):
                 name="question_published_updated",
                 condition=models.Q(is_published=True),
             ),
+            # The few unpublished threads, for counts that subtract them (a doctor's page).
+            models.Index(
+                fields=["id"],
+                name="question_unpublished",
+                condition=models.Q(is_published=False),
+            ),
             # The public list sorted by "most answered" (newest first is the primary key).
             models.Index(
                 fields=["-answer_count", "-id"],

@@ -39,6 +39,7 @@ def test_it_shows_the_doctor_and_every_public_answer(client):
     assert response.status_code == 200
     answers = list(response.context["answers"])
     assert [a.question.title for a in answers] == ["Newer thread", "Older thread"]
+    assert response.context["page_obj"].paginator.count == 2
     html = response.content.decode()
     assert "Michael I. Echavez" in html
     assert "Facial Plastic Surgeon · San Francisco" in html
@@ -82,6 +83,7 @@ def test_it_runs_three_queries_whatever_the_number_of_answers(
     for _ in range(count):
         make_thread(answers=[{"body": "Yes.", "doctor": surgeon}])
 
-    # Doctor, count, the page of answers with their threads.
-    with django_assert_num_queries(3):
+    # Doctor, count 2 (published answers, less those on unpublished threads), the page of
+    # answers with their threads.
+    with django_assert_num_queries(4):
         client.get(surgeon.get_absolute_url())
