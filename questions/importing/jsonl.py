@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from answers.models import Answer
 
+from .inert import neutralise
 from .schema import (
     INTEGER,
     MAX_DEPTH,
@@ -170,7 +171,7 @@ def source_key_from_line(data: bytes) -> str:
     if not match:
         return ""
     try:
-        key = json.loads(b'"' + match.group(1) + b'"')
+        key = neutralise(json.loads(b'"' + match.group(1) + b'"'))
         key.encode("utf-8")
     except (ValueError, UnicodeError):
         return ""

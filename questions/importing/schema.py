@@ -3,7 +3,8 @@
 Every value is checked for what the database columns and the pages need: its type (a
 boolean is true or false, never "false"; a list is a list, never a string whose letters
 would become tags), its length, its range, slugs that URLs can carry, finite numbers, and
-text that UTF-8 and PostgreSQL can hold. The first problem found is raised as Invalid with
+text that UTF-8 and PostgreSQL can hold (and, through `inert.neutralise`, text without
+bidi overrides or stray control characters). The first problem found is raised as Invalid with
 the field's path, e.g. `answers[0].doctor.rating: must be a finite number from 0 to 5`.
 
 Explicit on purpose: a dozen small classes say more about our columns than a generic
@@ -12,6 +13,8 @@ schema language would, and they cost no dependency.
 
 import math
 import re
+
+from .inert import neutralise
 
 # JSON nested deeper than this is no thread of ours (ours is four levels deep); refused
 # before decoding, so that a hostile line cannot exhaust the decoder's recursion.
@@ -56,12 +59,14 @@ class Text(Field):
     def check(self, value, where):
         if not isinstance(value, str):
             raise Invalid(where, f"must be text, not {_kind(value)}")
+        # Refused, not dropped: a NUL in JSON text means a corrupted backup.
+        if "\0" in value:
+            raise Invalid(where, "holds a NUL character (\\u0000), which PostgreSQL cannot store")
+        value = neutralise(value)
         if self.max_length is not None and len(value) > self.max_length:
             raise Invalid(where, f"is {len(value):,} characters; at most {self.max_length:,}")
         if not self.blank and not value.strip():
             raise Invalid(where, "must not be empty")
-        if "\0" in value:
-            raise Invalid(where, "holds a NUL character (\\u0000), which PostgreSQL cannot store")
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
