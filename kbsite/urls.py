@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -9,7 +10,7 @@ from . import views
 from .http import get_or_head_only, public
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", get_or_head_only(views.healthz), name="healthz"),
     path("readyz", get_or_head_only(views.readyz), name="readyz"),
     path("robots.txt", public(robots_txt), name="robots_txt"),
