@@ -1,6 +1,8 @@
 """A small published site and every public URL on it: what the method, header and hostile
 parameter tests walk."""
 
+from decimal import Decimal
+
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.browse_factories import make_thread
@@ -9,7 +11,7 @@ from tests.factories import make_doctor
 
 def make_site() -> list[str]:
     """One thread with a named doctor, a procedure and an area; its public URLs."""
-    doctor = make_doctor()
+    doctor = make_doctor(rating=Decimal("4.5"), review_count=12)
     thread = make_thread(
         procedures=["botox"],
         areas=["cheeks"],

@@ -225,3 +225,37 @@ def test_it_works_without_javascript(browser, site):
         assert page.locator('.sort a[aria-current="true"]').inner_text() == "Most answered"
     finally:
         context.close()
+
+
+def test_the_content_security_policy_blocks_nothing_the_site_uses(browser, site):
+    """Chromium enforces the policy: no page of ours, the admin's login included, trips it.
+
+    The thread page's JSON-LD block is data (`application/ld+json`), which browsers never
+    execute: script-src does not block it, and it must stay readable to crawlers.
+    """
+    context = browser.new_context(viewport=VIEWPORTS["desktop"])
+    serve_collected_static(context, site.url)
+    page = context.new_page()
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    try:
+        page.goto(site.url + "/?q=mesobotox")  # a sample thread with rated doctors
+        page.locator(".thread-title a").first.click()
+        page.wait_for_url("**/questions/**")
+        response = page.goto(page.url)
+        assert "default-src 'none'" in response.headers["content-security-policy"]
+        ld = page.locator('script[type="application/ld+json"]').inner_text()
+        assert '"@type": "QAPage"' in ld or '"@type":"QAPage"' in ld
+        stars = page.locator(".stars").first
+        assert stars.evaluate("el => getComputedStyle(el).getPropertyValue('--fill')").strip()
+        for url in ["/procedures/", "/areas/", "/no-such-page/", "/admin/login/"]:
+            page.goto(site.url + url)
+        assert page.locator("#id_username").is_visible()
+    finally:
+        context.close()
+    assert violations == []
