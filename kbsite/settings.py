@@ -59,12 +59,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kbsite.throttle.LoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kbsite.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "kbsite.urls"
+
+# Behind a proxy, the header naming the client's address (e.g. "X-Forwarded-For"), for
+# the admin login's per-address lockout (kbsite/throttle.py); unset: REMOTE_ADDR.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 
 # Where the admin lives, e.g. "desk-7f3a/": moved off the address every scanner tries first.
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
