@@ -145,6 +145,7 @@ JSON_LEAVES = (
     st.none()
     | st.booleans()
     | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.sampled_from([10**400, -(10**400), 2**63, 2**31])
     | st.floats(allow_nan=True, allow_infinity=True)
     | st.text(alphabet=st.characters() | st.sampled_from(HOSTILE_CHARS), max_size=600)
     | st.sampled_from(["", "NaN", "Infinity", "false", "cheeks", "Botox Cosmetic!", "\ud800"])

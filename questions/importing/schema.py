@@ -108,7 +108,9 @@ class Number(Field):
     def check(self, value, where):
         if not isinstance(value, int | float) or isinstance(value, bool):
             raise Invalid(where, f"must be {self.expected}, not {_kind(value)}")
-        if not math.isfinite(value) or not self.low <= value <= self.high:
+        # An int is always finite (and may be too large for a float to say so).
+        finite = isinstance(value, int) or math.isfinite(value)
+        if not finite or not self.low <= value <= self.high:
             raise Invalid(where, f"{value!r} is out of range; must be {self.expected}")
         return value
 
