@@ -94,7 +94,8 @@ class LoginThrottleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method != "POST" or request.path_info != reverse("admin:login"):
+        # request.path, like reverse(), carries the script prefix of a sub-path deployment.
+        if request.method != "POST" or request.path != reverse("admin:login"):
             return self.get_response(request)
         keys = _keys(request)
         wait = max(_locked_for(key, limit) for key, _, limit in keys)
