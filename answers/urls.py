@@ -1,10 +1,10 @@
 from django.urls import path
 
 from answers import views
-from kbsite.pagecache import cached_page
+from kbsite.http import public
 
 app_name = "answers"
 
 urlpatterns = [
-    path("doctors/<slug:slug>/", cached_page(views.doctor_detail), name="doctor_detail"),
+    path("doctors/<slug:slug>/", public(views.doctor_detail), name="doctor_detail"),
 ]

@@ -11,6 +11,7 @@ from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.db import models
 from django.db.models import Count, Exists, OuterRef
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -21,6 +22,7 @@ from answers.services import answers_staff_save
 from kbsite.admin_utils import admin_link, merge_action_response
 from kbsite.curation import history_log
 from questions.curation import THROUGH, questions_set_published, tag_merge
+from questions.importing.session import IMPORT_LOCK_HELD_PARAMS, IMPORT_LOCK_HELD_SQL
 from questions.models import (
     ImportRecord,
     ImportRun,
@@ -47,6 +49,10 @@ admin.site.index_title = "Keep the knowledge base right"
 
 # How many recent runs the "import run" filters offer; older ones work by URL (?run=<id>).
 RECENT_RUNS = 15
+
+IMPORT_RUNNING = RawSQL(
+    IMPORT_LOCK_HELD_SQL, IMPORT_LOCK_HELD_PARAMS, output_field=models.BooleanField()
+)
 
 
 # --- Questions ------------------------------------------------------------------------
@@ -454,6 +460,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class ImportRunAdmin(ReadOnlyAdmin):
     list_display = (
         "__str__",
+        "state",
         "arguments_text",
         "dry_run",
         "files_total",
@@ -464,17 +471,31 @@ class ImportRunAdmin(ReadOnlyAdmin):
         "duration",
         "records_link",
     )
-    list_filter = ("dry_run",)
+    list_filter = ("dry_run", "interrupted")
     date_hierarchy = "started_at"
     fields = (
         "started_at",
         "finished_at",
+        "state",
         "arguments_text",
         "dry_run",
         ("files_total", "created", "updated", "unchanged", "failed"),
         "duration",
         "records_link",
     )
+
+    def get_queryset(self, request):
+        # Whether an import holds the lock: an unfinished run without it is dead, even
+        # before the next run marks it. One subquery in the list's own query.
+        return super().get_queryset(request).annotate(import_running=IMPORT_RUNNING)
+
+    @admin.display(description="state")
+    def state(self, obj):
+        if obj.finished_at:
+            return "finished"
+        if obj.interrupted or not getattr(obj, "import_running", True):
+            return "interrupted"
+        return "running"
 
     @admin.display(description="arguments")
     def arguments_text(self, obj):

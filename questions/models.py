@@ -217,6 +217,14 @@ class ImportRun(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     duration = models.FloatField("duration (s)", null=True, blank=True)
+    interrupted = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text=(
+            "The run's process died before it finished (killed, or its machine stopped); "
+            "set by the next run, with the counts its file records give."
+        ),
+    )
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -120,7 +120,7 @@ def test_it_reports_a_bad_json_line_and_imports_the_rest(imported, tmp_path):
     with pytest.raises(CommandError) as excinfo:
         call_command("import_threads", str(backup), stdout=StringIO(), stderr=err)
     assert excinfo.value.returncode == 1
-    assert f"{backup}:2: thread has no 'title'" in err.getvalue()
+    assert f"{backup}:2: title: missing" in err.getvalue()
     assert f"{backup}:3: not a JSON object" in err.getvalue()
     assert Question.objects.count() == 1
 
@@ -137,6 +137,6 @@ def test_a_line_with_a_nul_character_fails_alone(imported, tmp_path):
     with pytest.raises(CommandError) as excinfo:
         call_command("import_threads", str(backup), stdout=StringIO(), stderr=err)
     assert excinfo.value.returncode == 1
-    assert f"{backup}:3: a text holds a NUL character" in err.getvalue()
+    assert f"{backup}:3: answers[0].body: holds a NUL character" in err.getvalue()
     assert Question.objects.count() == 3
     assert not Question.objects.filter(source_key=refused["source_key"]).exists()

@@ -148,7 +148,7 @@ def test_it_shows_a_doctor_card_with_rating_and_source_note(client):
     assert f'<a href="{surgeon.get_absolute_url()}">Steven F. Weiner</a>' in html
     assert '<span class="credentials">, MD, FACS</span>' in html
     assert "Facial Plastic Surgeon · Panama City" in html
-    assert 'style="--fill: 90%" aria-hidden="true">★★★★★</span>' in html
+    assert '<span class="stars fill-90" aria-hidden="true">★★★★★</span>' in html
     assert "4.5 out of 5 · 1,503 reviews" in html
     assert "(as shown on the source page)" in html
 

@@ -61,7 +61,7 @@ from .pipeline import (
     to_payload,
 )
 from .results import ImportSummary, ItemResult, Outcome, failed, stored, unchanged
-from .session import PlannerStatistics, locked_fast_commit
+from .session import PlannerStatistics, locked_fast_commit, runs_mark_interrupted
 from .sources import ImportPathError, Item, ItemError, PathStream, check_paths, iter_items
 from .store import ThreadStore, existing_rows
 
@@ -208,6 +208,8 @@ def threads_import(
     with locked_fast_commit(dry_run, on_wait):
         run = None
         if not dry_run:
+            # Holding the lock: any run still unfinished died with its process.
+            runs_mark_interrupted()
             run = ImportRun.objects.create(arguments=arguments or list(paths))
         importer = ThreadImporter(dry_run=dry_run, run=run)
         statistics = PlannerStatistics(active=not dry_run)

@@ -1,111 +1,178 @@
 """Our own JSON Lines export, one thread per line, read back: a backup restored, or
 threads moved between sites. Unlike scraped files it carries curation state (answer
 status, featuring, order, staff edits) and the thread's exact tags.
+
+Every line is checked against THREAD (`schema`) before anything is made of it: a line
+that does not fit fails alone with `field: what is wrong`.
 """
 
 import json
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from answers.models import Answer
 
+from .inert import neutralise
+from .schema import (
+    INTEGER,
+    MAX_DEPTH,
+    SMALLINT,
+    Boolean,
+    Choice,
+    Integer,
+    Invalid,
+    ListOf,
+    Number,
+    Object,
+    Slug,
+    Text,
+    deeper_than,
+)
 from .sources import Item, ItemError
 from .threads import AnswerData, DoctorData, ThreadData
 
 _SOURCE_KEY_RE = re.compile(rb'"source_key"\s*:\s*"((?:[^"\\]|\\.)*)"')
+SOURCE_KEY_MAX = 255
+# More than any real page has; the bound keeps a hostile line's work bounded too.
+MAX_ANSWERS = 1000
+MAX_TAGS = 100
+
+# The column limits of answers.models and questions.models, as the export writes them.
+DOCTOR = Object(
+    {
+        "name": Text(max_length=200, null=True, default=None),
+        "credentials": Text(max_length=100, null=True),
+        "place": Text(max_length=200, null=True),
+        "specialty": Text(max_length=200, null=True),
+        # Stars, as the source pages give them; the column holds one decimal.
+        "rating": Number(low=0, high=5, null=True),
+        "review_count": Integer(low=0, high=INTEGER, null=True),
+    },
+    null=True,
+)
+ANSWER = Object(
+    {
+        "position": Integer(low=1, high=SMALLINT, required=True),
+        "headline": Text(max_length=500, null=True),
+        "body": Text(required=True),
+        "status": Choice(Answer.Status.values, default=Answer.Status.PUBLISHED),
+        "featured": Boolean(default=False),
+        "sort_order": Integer(low=-SMALLINT - 1, high=SMALLINT, default=0),
+        "edited_by_staff": Boolean(default=False),
+        "doctor": DOCTOR,
+    }
+)
+THREAD = Object(
+    {
+        "source_key": Text(max_length=SOURCE_KEY_MAX, blank=False, required=True),
+        "source_file": Text(max_length=500, null=True),
+        "title": Text(max_length=500, blank=False, required=True),
+        "body": Text(required=True),
+        "details": Object(
+            {
+                "age": Integer(low=0, high=150, null=True),
+                "sex": Text(max_length=40, null=True),
+                "treatment": Text(max_length=500, null=True),
+            },
+            null=True,
+            default={"age": None, "sex": "", "treatment": ""},
+        ),
+        "declared_answer_count": Integer(low=0, high=INTEGER, null=True),
+        "complete": Boolean(default=True),
+        "disclaimer": Text(null=True, default=None),
+        "published": Boolean(default=True),
+        "areas": ListOf(Slug(), max_items=MAX_TAGS, null=True, default=[]),
+        "procedures": ListOf(Slug(), max_items=MAX_TAGS, null=True, default=[]),
+        "answers": ListOf(ANSWER, max_items=MAX_ANSWERS, required=True),
+    }
+)
 
 
 def thread_from_json(item: Item) -> ThreadData:
-    try:
-        obj = json.loads(item.data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ItemError(f"not a JSON object: {exc}") from exc
-    if not isinstance(obj, dict):
-        raise ItemError("not a JSON object")
-    if _holds_nul(obj):
-        raise ItemError("a text holds a NUL character (\\u0000), which PostgreSQL cannot store")
-
-    def need(mapping, key, kind, where="thread"):
-        if key not in mapping:
-            raise ItemError(f"{where} has no '{key}'")
-        value = mapping[key]
-        if not isinstance(value, kind):
-            raise ItemError(f"{where} '{key}' has the wrong type")
-        return value
-
-    details = obj.get("details") or {}
-    answers = []
-    for index, raw in enumerate(need(obj, "answers", list), start=1):
-        where = f"answer {index}"
-        if not isinstance(raw, dict):
-            raise ItemError(f"{where} is not an object")
-        doctor = raw.get("doctor")
-        if doctor is not None:
-            if not isinstance(doctor, dict):
-                raise ItemError(f"{where} 'doctor' is not an object")
-            doctor = DoctorData(
-                name=doctor.get("name"),
-                credentials=doctor.get("credentials") or "",
-                place=doctor.get("place") or "",
-                specialty=doctor.get("specialty") or "",
-                rating=_decimal(doctor.get("rating"), where),
-                review_count=doctor.get("review_count"),
-            )
-        status = raw.get("status", Answer.Status.PUBLISHED)
-        if status not in Answer.Status.values:
-            raise ItemError(f"{where} has an unknown status {status!r}")
-        answers.append(
-            AnswerData(
-                position=need(raw, "position", int, where),
-                headline=raw.get("headline") or "",
-                body=need(raw, "body", str, where),
-                doctor=doctor,
-                status=status,
-                is_featured=bool(raw.get("featured", False)),
-                sort_order=int(raw.get("sort_order", 0)),
-                edited_by_staff=bool(raw.get("edited_by_staff", False)),
-            )
+    obj = _checked(_decoded(item.data))
+    answers = [
+        AnswerData(
+            position=raw["position"],
+            headline=raw["headline"],
+            body=raw["body"],
+            doctor=_doctor(raw["doctor"]),
+            status=raw["status"],
+            is_featured=raw["featured"],
+            sort_order=raw["sort_order"],
+            edited_by_staff=raw["edited_by_staff"],
         )
+        for raw in obj["answers"]
+    ]
+    details = obj["details"]
     return ThreadData(
-        source_key=need(obj, "source_key", str),
-        source_file=obj.get("source_file") or item.source_file,
+        source_key=obj["source_key"],
+        source_file=obj["source_file"] or item.source_file,
         content_hash=item.content_hash,
-        title=need(obj, "title", str),
-        body=need(obj, "body", str),
-        age=details.get("age"),
-        sex=details.get("sex") or "",
-        treatment=details.get("treatment") or "",
-        declared_answer_count=obj.get("declared_answer_count"),
-        complete=bool(obj.get("complete", True)),
-        disclaimer=obj.get("disclaimer"),
+        title=obj["title"],
+        body=obj["body"],
+        age=details["age"],
+        sex=details["sex"],
+        treatment=details["treatment"],
+        declared_answer_count=obj["declared_answer_count"],
+        complete=obj["complete"],
+        disclaimer=obj["disclaimer"],
         answers=answers,
-        areas=list(obj.get("areas") or []),
-        procedures=list(obj.get("procedures") or []),
-        published=bool(obj.get("published", True)),
+        areas=list(dict.fromkeys(obj["areas"])),
+        procedures=list(dict.fromkeys(obj["procedures"])),
+        published=obj["published"],
         curated=True,
     )
 
 
-def _holds_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\0" in value
-    if isinstance(value, dict):
-        return any(map(_holds_nul, value.values()))
-    if isinstance(value, list):
-        return any(map(_holds_nul, value))
-    return False
-
-
-def _decimal(value, where) -> Decimal | None:
-    if value is None:
-        return None
+def _decoded(data: bytes):
+    if deeper_than(data, MAX_DEPTH):
+        raise ItemError(f"not a JSON object: nested deeper than {MAX_DEPTH} levels")
     try:
-        return Decimal(str(value))
-    except InvalidOperation as exc:
-        raise ItemError(f"{where} has a rating that is not a number") from exc
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise ItemError(f"not a JSON object: {exc}") from exc
+
+
+def _checked(obj) -> dict:
+    if not isinstance(obj, dict):
+        raise ItemError("not a JSON object")
+    try:
+        cleaned = THREAD.clean(obj, "")
+        positions: set[int] = set()
+        for index, answer in enumerate(cleaned["answers"]):
+            if answer["position"] in positions:
+                where = f"answers[{index}].position"
+                raise Invalid(where, f"{answer['position']} is used twice")
+            positions.add(answer["position"])
+    except Invalid as exc:
+        raise ItemError(str(exc)) from None
+    return cleaned
+
+
+def _doctor(raw: dict | None) -> DoctorData | None:
+    if raw is None:
+        return None
+    rating = raw["rating"]
+    return DoctorData(
+        name=raw["name"] or None,
+        credentials=raw["credentials"],
+        place=raw["place"],
+        specialty=raw["specialty"],
+        # Through str: 4.7 stays 4.7, not the binary fraction nearest to it.
+        rating=Decimal(str(rating)) if rating is not None else None,
+        review_count=raw["review_count"],
+    )
 
 
 def source_key_from_line(data: bytes) -> str:
-    """The line's source key, found without decoding the whole line ("" if none)."""
+    """The line's source key, found without decoding the whole line ("" if none, or if it
+    cannot be a key: such a line is decoded, and fails with its reason)."""
     match = _SOURCE_KEY_RE.search(data)
-    return json.loads(b'"' + match.group(1) + b'"') if match else ""
+    if not match:
+        return ""
+    try:
+        key = neutralise(json.loads(b'"' + match.group(1) + b'"'))
+        key.encode("utf-8")
+    except (ValueError, UnicodeError):
+        return ""
+    return key if 0 < len(key) <= SOURCE_KEY_MAX else ""

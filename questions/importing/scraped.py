@@ -7,6 +7,7 @@ import re
 
 from questions.parsing import ParseError, decode_thread_bytes, parse_thread
 
+from .inert import neutralise
 from .sources import Item, ItemError
 from .threads import AnswerData, DoctorData, ThreadData, title_source_key
 
@@ -15,7 +16,7 @@ SCRAPER_FILE_NAME = re.compile(r"^\d+_([0-9a-fA-F]{16})\.txt$")
 
 def thread_from_text(item: Item) -> ThreadData:
     try:
-        text = decode_thread_bytes(item.data)
+        text = neutralise(decode_thread_bytes(item.data))
         parsed = parse_thread(text)
     except ParseError as exc:
         raise ItemError(exc.message, exc.line) from exc

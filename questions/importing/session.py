@@ -1,13 +1,14 @@
-"""What an import does to its database session: the import lock, the commit mode, and
-fresh planner statistics once it has written many rows."""
+"""What an import does to its database session: the import lock, the commit mode, fresh
+planner statistics once it has written many rows, and the runs a killed import left."""
 
 import contextlib
 from collections.abc import Callable
 
 from django.db import connection
+from django.db.models import Count, Q
 
 from answers.models import Answer, Doctor
-from questions.models import ImportRecord, Question, TaggedArea, TaggedProcedure
+from questions.models import ImportRecord, ImportRun, Question, TaggedArea, TaggedProcedure
 
 from .results import ImportSummary, Outcome
 
@@ -68,3 +69,38 @@ def locked_fast_commit(dry_run: bool, on_wait: Callable[[], None] | None):
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK_KEY])
             cursor.execute("RESET synchronous_commit")
+
+
+# True while some session holds the import lock. A bigint advisory key shows in pg_locks
+# split into two 32-bit halves.
+IMPORT_LOCK_HELD_SQL = (
+    "EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+    " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    " AND classid = %s::oid AND objid = %s::oid AND objsubid = 1)"
+)
+IMPORT_LOCK_HELD_PARAMS = (IMPORT_LOCK_KEY >> 32, IMPORT_LOCK_KEY & 0xFFFFFFFF)
+
+
+def runs_mark_interrupted() -> int:
+    """Mark the runs left unfinished as interrupted; call it holding the import lock.
+
+    Whoever holds the lock is the only import running, so every other unfinished run
+    belongs to a process that died: its session, and so its lock, went with it. Its
+    counts are set from the file records it wrote before it died. Returns how many.
+    """
+    outcomes = ("created", "updated", "unchanged", "failed")
+    stale = ImportRun.objects.filter(finished_at__isnull=True, interrupted=False)
+    counts = stale.annotate(
+        n_files_total=Count("records"),
+        **{
+            f"n_{outcome}": Count("records", filter=Q(records__outcome=outcome))
+            for outcome in outcomes
+        },
+    )
+    marked = 0
+    for run in counts:
+        marked += ImportRun.objects.filter(pk=run.pk, interrupted=False).update(
+            interrupted=True,
+            **{name: getattr(run, f"n_{name}") for name in ("files_total", *outcomes)},
+        )
+    return marked

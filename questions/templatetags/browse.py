@@ -82,11 +82,15 @@ def answer_body(text):
 
 @register.filter
 def star_percent(rating):
-    """4.5 -> "90": how much of five stars to fill, for the CSS gradient."""
+    """4.5 -> "90": how much of five stars to fill, in steps of a tenth of a star (2%),
+    each a `fill-N` class of the stylesheet."""
     if rating is None:
         return "0"
-    value = max(Decimal(0), min(Decimal(5), Decimal(rating)))
-    return str(int(value * 20))
+    try:
+        value = max(Decimal(0), min(Decimal(5), Decimal(rating)))
+    except ArithmeticError:  # NaN, or not a number at all: show no stars
+        return "0"
+    return str(2 * int((value * 10).to_integral_value()))
 
 
 # Same escapes as Django's json_script: the JSON cannot close the <script> element or
