@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('questions', '0005_drop_redundant_indexes'),
+        ('questions', '0008_unpublished_index'),
     ]
 
     operations = [
