@@ -13,6 +13,9 @@ from django.db.models.functions import Coalesce, Concat, Left
 # a cap keeps a pasted essay from building a huge tsquery.
 MAX_SEARCH_LENGTH = 200
 
+# Snippets are cut from at most this much of a thread's text (question, then answers).
+SNIPPET_SOURCE_CHARS = 20_000
+
 # ts_headline wraps matches in these; the view escapes the text and only then turns them
 # into <mark> tags (questions.templatetags.browse.highlight). Control characters never
 # occur in text a visitor could read, and any that an import smuggled in are dropped.
@@ -225,16 +228,22 @@ class QuestionQuerySet(models.QuerySet):
             )
             .values("text")
         )
+        # ts_headline reads all of its text: bounded, so that a thread of megabytes does not
+        # cost every search that finds it seconds.
+        snippet_text = Left(
+            Concat(
+                "body",
+                Value("\n"),
+                Coalesce(Subquery(answers_text), Value(""), output_field=models.TextField()),
+                output_field=models.TextField(),
+            ),
+            SNIPPET_SOURCE_CHARS,
+        )
         marks = {"start_sel": HIGHLIGHT_START, "stop_sel": HIGHLIGHT_STOP, "config": "english"}
         return self.annotate(
             title_highlight=SearchHeadline("title", query, highlight_all=True, **marks),
             snippet=SearchHeadline(
-                Concat(
-                    "body",
-                    Value("\n"),
-                    Coalesce(Subquery(answers_text), Value(""), output_field=models.TextField()),
-                    output_field=models.TextField(),
-                ),
+                snippet_text,
                 query,
                 max_words=30,
                 min_words=12,

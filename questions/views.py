@@ -201,6 +201,15 @@ def _shown_answers():
     )
 
 
+# Structured data repeats the page's text for search engines; a long thread's is cut, so
+# that a page does not carry its text twice over (a 1.9 MB thread made a 4 MB page).
+JSON_LD_TEXT_CHARS = 5_000
+
+
+def _bounded(text):
+    return Truncator(text).chars(JSON_LD_TEXT_CHARS)
+
+
 def _qa_page_data(request, question, answers):
     """schema.org QAPage for search engines: the question and each answer with author."""
     url = request.build_absolute_uri(question.get_absolute_url())
@@ -221,14 +230,14 @@ def _qa_page_data(request, question, answers):
         "mainEntity": {
             "@type": "Question",
             "name": question.title,
-            "text": question.body or question.title,
+            "text": _bounded(question.body or question.title),
             "answerCount": max(len(answers), question.declared_answer_count or 0),
             "dateCreated": question.created_at.isoformat(),
             "url": url,
             "suggestedAnswer": [
                 {
                     "@type": "Answer",
-                    "text": "\n\n".join(filter(None, [answer.headline, answer.body])),
+                    "text": _bounded("\n\n".join(filter(None, [answer.headline, answer.body]))),
                     "dateCreated": answer.created_at.isoformat(),
                     "url": f"{url}#answer-{answer.pk}",
                     "author": author(answer),

@@ -207,3 +207,12 @@ def test_after_a_hostile_file_every_page_still_answers(client, tmp_path):
     ]
     for url in urls:
         assert client.get(url).status_code == 200, url
+
+
+def test_a_line_over_the_size_limit_fails_alone_without_being_held(tmp_path):
+    huge = json.dumps(good_thread("bbb", body="word " * 100_000))
+    status, err, jsonl = with_bad_middle_line(tmp_path, huge)
+    assert status == 1
+    assert f"{jsonl}:2: the line is over the limit of 393,216 bytes" in err, err
+    assert sorted(Question.objects.values_list("source_key", flat=True)) == ["aaa", "ccc"]
+    assert ImportRun.objects.get().finished_at is not None

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from answers.models import Answer, Doctor
+from questions.importing.sources import MAX_FILE_BYTES
 from questions.models import ImportRecord, ImportRun, Question, TreatmentArea
 from questions.services import question_refresh_derived
 
@@ -270,11 +271,34 @@ def test_it_rejects_a_bad_file_with_its_path_and_carries_on(
     assert record.path == str(bad) and record.question is None
 
 
-def test_it_rejects_a_file_over_2_mb(workdir):
-    big = write(workdir, "big.txt", "Title\n\n" + "word " * 450_000)
+def test_it_rejects_a_file_over_the_limit_before_reading_it(workdir):
+    big = write(workdir, "big.txt", "Title\n\n" + "word " * 80_000)
     status, _, err = run_import(workdir)
     assert status == 1
-    assert f"{big}: file is 2,250,007 bytes; the limit is 2,097,152" in err
+    assert f"{big}: file is 400,007 bytes; the limit is 393,216" in err
+
+
+def test_a_file_at_the_limit_always_fits_the_search_vector(workdir, seed_dir):
+    # The worst text for a search vector: distinct short words, each its own lexeme.
+    # At 2.3 bytes of vector a byte of text, the limit must still fit PostgreSQL's 1 MB.
+    sample = (seed_dir / SAMPLE_000).read_text()
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    words = (a + b + c + d for a in letters for b in letters for c in letters for d in letters)
+    title, rest = sample.split("\n", 1)
+    filler = ""
+    room = MAX_FILE_BYTES - len(sample.encode()) - 2
+    while len(filler) + 5 < room:
+        filler += next(words) + " "
+    path = write(workdir, "worst.txt", f"{title}\n{filler}\n{rest}")
+    assert path.stat().st_size <= MAX_FILE_BYTES
+    for other in workdir.glob("*.txt"):
+        if other != path:
+            other.unlink()
+
+    status, out, err = run_import(workdir)
+
+    assert status == 0, err
+    assert Question.objects.get().search_vector is not None
 
 
 def test_it_names_the_line_of_a_question_with_no_text(workdir):

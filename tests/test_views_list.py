@@ -359,3 +359,16 @@ def test_it_names_each_answering_doctor_once(client):
     content = client.get(LIST).content.decode()
 
     assert content.count("Steven F. Weiner") == 1
+
+
+def test_a_snippet_is_cut_from_the_first_20000_characters_of_a_thread(client):
+    # ts_headline reads all of its text; a bounded text keeps a huge thread cheap to show.
+    make_thread("Early", body="Zygomaticus is the muscle. " + "Filler. " * 100)
+    make_thread("Late", body="Filler. " * 3_000 + "Zygomaticus is the muscle.")
+
+    response = client.get(LIST, {"q": "zygomaticus"})
+
+    assert sorted(titles(response)) == ["Early", "Late"]  # both found: the vector is whole
+    rows = {q.title: q.snippet for q in response.context["questions"]}
+    assert "\x02Zygomaticus\x03" in rows["Early"]
+    assert "\x02" not in rows["Late"]  # its match lies beyond what the snippet reads

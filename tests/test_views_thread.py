@@ -313,3 +313,14 @@ def test_it_runs_five_queries_whatever_the_number_of_answers(
     # catching up with the new threads), related threads.
     with django_assert_num_queries(7):
         page(client, question)
+
+
+def test_a_long_thread_is_not_repeated_whole_in_its_structured_data(client):
+    body = "Swelling after filler. " * 20_000  # 460 KB
+    question = make_thread("Long story", body=body, answers=make_answers(1))
+
+    response = page(client, question)
+
+    data = json_ld(response)["mainEntity"]
+    assert len(data["text"]) <= 5_000 and data["text"].startswith("Swelling after filler.")
+    assert len(response.content) < len(body) + 50_000  # the page holds the text once
