@@ -1,9 +1,11 @@
 """The probes (/healthz, /readyz) and the production server that `make serve` starts."""
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -166,3 +168,104 @@ def test_the_web_processes_bound_every_query_and_commands_do_not():
 
     assert timeout_in("import kbsite.wsgi") == "5s"
     assert timeout_in("import django; django.setup()") == "0"
+
+
+class SwitchableProxy:
+    """A TCP port in front of the test database that is silent (accepts, never answers)
+    until `forward` is set, and then passes connections through: a database that hangs,
+    then comes back."""
+
+    def __init__(self, settings_dict):
+        host, port = settings_dict["HOST"] or "localhost", int(settings_dict["PORT"] or 5432)
+        if host.startswith("/"):  # the embedded server: a unix socket
+            self.upstream = (socket.AF_UNIX, f"{host}/.s.PGSQL.{port}")
+        else:
+            self.upstream = (socket.AF_INET, (host, port))
+        self.forward = False
+        self.held = []
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if not self.forward:
+                self.held.append(client)
+                continue
+            server = socket.socket(self.upstream[0])
+            server.connect(self.upstream[1])
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, target):
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, target):
+                with contextlib.suppress(OSError):
+                    end.shutdown(socket.SHUT_RDWR)
+
+    def close(self):
+        self.listener.close()
+        for client in self.held:
+            client.close()
+
+
+@pytest.mark.django_db
+def test_pages_say_503_while_the_database_hangs_and_recover_when_it_returns():
+    from django.db import connection
+
+    proxy = SwitchableProxy(connection.settings_dict)
+    port = free_port()
+    name, user = connection.settings_dict["NAME"], connection.settings_dict["USER"]
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}},
+        "SECRET_KEY": "test-only-not-secret",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"postgres://{user}@127.0.0.1:{proxy.port}/{name}",
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "1",
+        "PAGE_CACHE_SECONDS": "0",
+        "STATIC_PLAIN": "1",
+    }
+    server = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "--config", "kbsite/gunicorn.conf.py"]
+        + ["kbsite.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):  # up to 15 s to start (the master waits 2 s for the database)
+            try:
+                get(f"{base}/healthz")
+                break
+            except OSError:
+                time.sleep(0.1)
+        started = time.monotonic()
+        status, body = get(f"{base}/")
+        assert time.monotonic() - started < 3.5
+        assert status == 503 and b"Busy right now" in body
+
+        proxy.forward = True
+        deadline = time.monotonic() + 10
+        while (status := get(f"{base}/")[0]) != 200 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert status == 200
+        assert get(f"{base}/readyz")[0] == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        proxy.close()
