@@ -9,6 +9,7 @@ for its newest SEARCH_CANDIDATES matches and ranks, counts and pages those.
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db.models.expressions import RawSQL
 from pyroaring import BitMap
 
 from questions.facets import facet_index
@@ -21,6 +22,9 @@ SEARCH_CANDIDATES = 500
 # Lists in another order than newest page through SQL (LIMIT/OFFSET), whose cost grows
 # with the depth: they stop after this many threads.
 SORTED_ROWS = 1000
+# Up to this many threads a sorted list names its threads by id (from the facet index)
+# instead of filtering in SQL.
+SORTED_BY_IDS = 20_000
 
 
 class NewestFirst(Sequence):
@@ -90,13 +94,21 @@ def find_threads(filters, by_slug) -> Found:
         rows = _list_rows(q).filter(pk__in=list(hits))
         rows = rows.most_answered_first() if sort == SORT_ANSWERED else rows.ranked(q)
         return Found(counts, capped, rows, len(hits), q, SEARCH_CANDIDATES)
-    rows = (
-        _list_rows(q)
-        .published()
-        .browse(
-            **{key: filters[key] for key in ("procedure", "areas", "specialty", "named", "sort")}
+    if len(hits) <= SORTED_BY_IDS:
+        # A narrow filter: sort its few threads, named by id, rather than walk the sort's
+        # index past the many that do not pass it (0.9 s at a million threads).
+        listed = RawSQL(f"{Question._meta.db_table}.id = ANY(%s)", (hits.to_array().tolist(),))
+        rows = _list_rows(q).published().alias(listed=listed).filter(listed=True)
+        rows = rows.most_answered_first()
+    else:
+        rows = (
+            _list_rows(q)
+            .published()
+            .browse(
+                **{key: filters[key] for key in ("procedure", "areas", "specialty", "named")},
+                sort=sort,
+            )
         )
-    )
     return Found(counts, capped, rows, min(len(hits), SORTED_ROWS), q, SEARCH_CANDIDATES)
 
 

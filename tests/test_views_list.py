@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from answers.models import Answer
+from questions import listing
 from questions.models import Question
 from questions.services import question_refresh_derived
 from tests.browse_factories import age_threads, doctor, make_answers, make_thread
@@ -130,12 +131,16 @@ def test_it_filters_threads_with_named_doctors(client):
     assert titles(response) == ["Named"]
 
 
-def test_it_sorts_by_most_answered(client):
+@pytest.mark.parametrize("by_ids", [20_000, 0], ids=["threads-named-by-id", "filters-in-sql"])
+def test_it_sorts_by_most_answered(client, monkeypatch, by_ids):
+    monkeypatch.setattr(listing, "SORTED_BY_IDS", by_ids)
     # Newest first by default: the thread stored last.
     make_thread("Many answers", answers=make_answers(5))
     make_thread("Few answers", answers=make_answers(1))
 
     assert titles(client.get(LIST)) == ["Few answers", "Many answers"]
+    assert titles(client.get(LIST, {"sort": "answered"})) == ["Many answers", "Few answers"]
+    make_thread("Unpublished, most answered", answers=make_answers(9), is_published=False)
     assert titles(client.get(LIST, {"sort": "answered"})) == ["Many answers", "Few answers"]
 
 
