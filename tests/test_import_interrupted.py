@@ -6,6 +6,7 @@ database and gets SIGKILL once it has written some batches.
 
 import hashlib
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -24,7 +25,11 @@ from questions.importing.session import IMPORT_LOCK_KEY
 from questions.models import ImportRecord, ImportRun, Question
 
 ROOT = Path(__file__).resolve().parent.parent
-COPIES = 300  # of the five samples: 1,500 files, three batches
+# Of the five samples: 1,500 files, three batches. KILL_TEST_COPIES=4000 (20,000 files)
+# and KILL_TEST_DELAY=10 (kill at a random moment up to 10 s after the first batch) make
+# the long run the README reports.
+COPIES = int(os.environ.get("KILL_TEST_COPIES", "300"))
+KILL_DELAY = float(os.environ.get("KILL_TEST_DELAY", "0"))
 # Run as `python -c`: the import command, pointed at the test database.
 IMPORT_IN_A_CHILD = """
 import sys, django
@@ -74,6 +79,7 @@ def kill_an_import_midway(corpus: Path) -> None:
             assert child.poll() is None, "the import ended before it could be killed"
             assert time.monotonic() < deadline
             time.sleep(0.05)
+        time.sleep(random.uniform(0, KILL_DELAY))
     finally:
         os.killpg(child.pid, signal.SIGKILL)
         child.wait()
