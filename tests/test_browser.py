@@ -227,22 +227,29 @@ def test_it_works_without_javascript(browser, site):
         context.close()
 
 
+def page_recording_csp_violations(browser, site):
+    """(context, page, violations): a desktop page whose console reports of a Content
+    Security Policy violation land in `violations`, as (url, message)."""
+    context = browser.new_context(viewport=VIEWPORTS["desktop"])
+    serve_collected_static(context, site.url)
+    page = context.new_page()
+    violations = []
+
+    def record(message):
+        if "Content Security Policy" in message.text:
+            violations.append((page.url, message.text))
+
+    page.on("console", record)
+    return context, page, violations
+
+
 def test_the_content_security_policy_blocks_nothing_the_site_uses(browser, site):
     """Chromium enforces the policy: no page of ours, the admin's login included, trips it.
 
     The thread page's JSON-LD block is data (`application/ld+json`), which browsers never
     execute: script-src does not block it, and it must stay readable to crawlers.
     """
-    context = browser.new_context(viewport=VIEWPORTS["desktop"])
-    serve_collected_static(context, site.url)
-    page = context.new_page()
-    violations = []
-    page.on(
-        "console",
-        lambda message: (
-            violations.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
+    context, page, violations = page_recording_csp_violations(browser, site)
     try:
         page.goto(site.url + "/?q=mesobotox")  # a sample thread with rated doctors
         page.locator(".thread-title a").first.click()
@@ -273,18 +280,7 @@ def staff_login(site):
 
 
 def test_the_admin_works_under_the_content_security_policy(staff_login, browser, site):
-    context = browser.new_context(viewport=VIEWPORTS["desktop"])
-    serve_collected_static(context, site.url)
-    page = context.new_page()
-    violations = []
-    page.on(
-        "console",
-        lambda message: (
-            violations.append((page.url, message.text))
-            if "Content Security Policy" in message.text
-            else None
-        ),
-    )
+    context, page, violations = page_recording_csp_violations(browser, site)
     try:
         page.goto(site.url + "/admin/login/")
         page.fill("#id_username", "admin")

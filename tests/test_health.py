@@ -47,6 +47,28 @@ def get(url: str) -> tuple[int, bytes]:
         return error.code, error.read()
 
 
+def start_server(database_url: str, port: int, **extra_env) -> subprocess.Popen:
+    """`make serve`'s gunicorn, with its committed config, on `port`: one worker."""
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}},
+        "SECRET_KEY": "test-only-not-secret",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": database_url,
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "1",
+        **extra_env,
+    }
+    return subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "--config", "kbsite/gunicorn.conf.py"]
+        + ["kbsite.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
 @pytest.fixture
 def silent_database():
     """A TCP port that accepts connections and never answers: a hung database server."""
@@ -60,23 +82,7 @@ def test_the_production_server_stays_up_and_says_503_while_the_database_hangs(
     silent_database,
 ):
     port = free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}},
-        "SECRET_KEY": "test-only-not-secret",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{silent_database}/kbsite",
-        "PORT": str(port),
-        "WEB_CONCURRENCY": "1",
-    }
-    server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "--config", "kbsite/gunicorn.conf.py"]
-        + ["kbsite.wsgi"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    server = start_server(f"postgres://postgres@127.0.0.1:{silent_database}/kbsite", port)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):  # up to 10 s to start
@@ -228,24 +234,8 @@ def test_pages_say_503_while_the_database_hangs_and_recover_when_it_returns():
     proxy = SwitchableProxy(connection.settings_dict)
     port = free_port()
     name, user = connection.settings_dict["NAME"], connection.settings_dict["USER"]
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}},
-        "SECRET_KEY": "test-only-not-secret",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"postgres://{user}@127.0.0.1:{proxy.port}/{name}",
-        "PORT": str(port),
-        "WEB_CONCURRENCY": "1",
-        "PAGE_CACHE_SECONDS": "0",
-        "STATIC_PLAIN": "1",
-    }
-    server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "--config", "kbsite/gunicorn.conf.py"]
-        + ["kbsite.wsgi"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    url = f"postgres://{user}@127.0.0.1:{proxy.port}/{name}"
+    server = start_server(url, port, PAGE_CACHE_SECONDS="0", STATIC_PLAIN="1")
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):  # up to 15 s to start (the master waits 2 s for the database)
@@ -267,5 +257,5 @@ def test_pages_say_503_while_the_database_hangs_and_recover_when_it_returns():
         assert get(f"{base}/readyz")[0] == 200
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        server.communicate(timeout=30)
         proxy.close()
