@@ -4,7 +4,6 @@ import re
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.core.exceptions import EmptyResultSet
 from django.db import connections, models, transaction
 from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, Left
@@ -252,41 +251,6 @@ class QuestionQuerySet(models.QuerySet):
                 **marks,
             ),
         )
-
-    def facet_counts(self):
-        """How many of these threads there are, and how many carry each procedure and area.
-
-        Returns {"total": n, "procedures": {tag_id: n}, "areas": {tag_id: n}}. One query:
-        the matching ids are computed once (a search or a specialty filter is the costly
-        part) and counted three ways, instead of a COUNT and two GROUP BYs each redoing it.
-        """
-        TaggedProcedure, TaggedArea = self._tagged_models()
-
-        counts = {"total": 0, "procedures": {}, "areas": {}}
-        try:
-            ids_sql, params = self.order_by().values("pk").query.sql_with_params()
-        except EmptyResultSet:  # none(): nothing to count
-            return counts
-        sql = f"""
-            WITH hits (id) AS MATERIALIZED ({ids_sql})
-            SELECT 'total', NULL, count(*) FROM hits
-            UNION ALL
-            SELECT 'procedures', t.tag_id, count(*)
-            FROM {TaggedProcedure._meta.db_table} t JOIN hits ON hits.id = t.content_object_id
-            GROUP BY t.tag_id
-            UNION ALL
-            SELECT 'areas', t.tag_id, count(*)
-            FROM {TaggedArea._meta.db_table} t JOIN hits ON hits.id = t.content_object_id
-            GROUP BY t.tag_id
-        """
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(sql, params)
-            for kind, tag_id, n in cursor.fetchall():
-                if kind == "total":
-                    counts["total"] = n
-                else:
-                    counts[kind][tag_id] = n
-        return counts
 
     def for_list(self):
         """What a row in a thread list shows: title, chips, counts, excerpt, doctors."""
