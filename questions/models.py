@@ -281,7 +281,7 @@ class ThreadChange(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     # Not a foreign key: a deleted thread's entry must outlive it.
-    question_id = models.IntegerField()
+    question_id = models.BigIntegerField()
 
     def __str__(self):
         return f"#{self.pk}: thread {self.question_id}"

@@ -122,7 +122,7 @@ def _log_changes(ids: list[int]) -> None:
         cursor.execute(
             "WITH locked AS (SELECT pg_advisory_xact_lock(%s))"
             " INSERT INTO questions_threadchange (question_id)"
-            " SELECT unnest(%s::int[]) FROM locked",
+            " SELECT unnest(%s::bigint[]) FROM locked",
             [CHANGE_LOG_LOCK, ids],
         )
 

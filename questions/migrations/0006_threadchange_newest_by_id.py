@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
             name='ThreadChange',
             fields=[
                 ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('question_id', models.IntegerField()),
+                ('question_id', models.BigIntegerField()),
             ],
         ),
         migrations.AlterModelOptions(
