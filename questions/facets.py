@@ -105,7 +105,7 @@ class FacetIndex:
         rows = cursor.fetchall()
         changed = BitMap(row[0] for row in rows)
         for bitmap in self._bitmaps():
-            bitmap -= changed
+            bitmap.difference_update(changed)  # in place: the dicts keep these objects
         for question_id, published, named, specialties, procedures, areas in rows:
             if not published:
                 continue  # unpublished or deleted: gone from every bitmap
