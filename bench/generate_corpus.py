@@ -97,6 +97,7 @@ import os
 import random
 import sys
 import time
+import zlib
 
 __all__ = [
     "generate_thread",
@@ -1573,6 +1574,8 @@ def _write_range(args: tuple) -> tuple[int, int]:
                 view = memoryview(data)
                 while view:
                     view = view[os.write(fd, view) :]
+                captured = capture_time(i, seed)
+                os.utime(fd, (captured, captured))
             finally:
                 os.close(fd)
             files += 1
@@ -1580,6 +1583,17 @@ def _write_range(args: tuple) -> tuple[int, int]:
     finally:
         os.close(dfd)
     return files, nbytes
+
+
+# A crawl's pages were captured over two years, in no relation to the order of the files:
+# what the "recently captured" list sorts by. The file's modification time says when.
+CAPTURE_FROM = 1_704_067_200  # 2024-01-01 UTC
+CAPTURE_SPAN = 2 * 365 * 86_400
+
+
+def capture_time(i: int, seed: int) -> int:
+    """File i's capture time (seconds since the epoch), the same on every run."""
+    return CAPTURE_FROM + zlib.crc32(f"{seed}:{i}".encode()) % CAPTURE_SPAN
 
 
 def write_corpus(
