@@ -43,18 +43,19 @@ class AnswerAdmin(admin.ModelAdmin):
     list_select_related = ("question", "doctor")
     autocomplete_fields = ("question", "doctor")
     list_per_page = 50
-    readonly_fields = ("edited_by_staff", "created_at", "updated_at")
+    readonly_fields = ("edited_by_staff", "captured_at", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("question", "position", "doctor", "headline", "body")}),
         ("On the thread page", {"fields": ("status", "is_featured", "sort_order")}),
         (
-            "Byline without a named doctor",
+            "Byline as the source page showed it",
             {
                 "fields": (
                     "byline_place",
                     "byline_specialty",
                     "byline_rating",
                     "byline_review_count",
+                    "captured_at",
                 ),
                 "classes": ("collapse",),
             },
@@ -131,13 +132,19 @@ class DoctorAdmin(admin.ModelAdmin):
     list_filter = ("specialty", "place")
     search_fields = ("name", "credentials", "specialty", "place")
     search_help_text = "Name, credentials, specialty or place."
-    readonly_fields = ("identity_key", "answer_count", "created_at", "updated_at")
+    readonly_fields = (
+        "identity_key",
+        "answer_count",
+        "facts_captured_at",
+        "created_at",
+        "updated_at",
+    )
     fields = (
         "name",
         "credentials",
         "specialty",
         "place",
-        ("rating", "review_count"),
+        ("rating", "review_count", "facts_captured_at"),
         "slug",
         "identity_key",
         "answer_count",

@@ -37,7 +37,7 @@ _DOCTOR_TEXT = {
     name: Doctor._meta.get_field(name).max_length for name in ("credentials", "place", "specialty")
 }
 # What a refresh may change, with the id it is written back by.
-_DOCTOR_SNAPSHOT = ["id", "rating", "review_count", *_DOCTOR_TEXT]
+_DOCTOR_SNAPSHOT = ["id", "rating", "review_count", "facts_captured_at", *_DOCTOR_TEXT]
 
 
 class DoctorDirectory:
@@ -62,6 +62,7 @@ class DoctorDirectory:
             "slug",
             "rating",
             "review_count",
+            "facts_captured_at",
             "credentials",
             "place",
             "specialty",
@@ -122,6 +123,7 @@ class DoctorDirectory:
                         "specialty": doctor.specialty[:200],
                         "rating": doctor.rating,
                         "review_count": doctor.review_count,
+                        "facts_captured_at": doctor.captured_at,
                     }
                 else:
                     self._newer(created[key], doctor)
@@ -143,15 +145,39 @@ class DoctorDirectory:
 
     @staticmethod
     def _newer(target: dict, seen) -> bool:
-        """Fold a snapshot into `target`; review counts only grow, so larger is newer."""
+        """Fold a byline into `target`, a doctor's row: the doctor's facts are those of the
+        most recently captured page that showed a rating; text fills what is blank."""
         changed = False
-        if seen.review_count is not None and (
-            target["review_count"] is None or seen.review_count > target["review_count"]
-        ):
-            target["review_count"], target["rating"] = seen.review_count, seen.rating
-            changed = True
+        showed_rating = seen.rating is not None or seen.review_count is not None
+        if showed_rating and _captured_later(seen, target):
+            target["rating"], target["review_count"] = seen.rating, seen.review_count
+            target["facts_captured_at"] = seen.captured_at
+            for name, limit in _DOCTOR_TEXT.items():
+                if getattr(seen, name):
+                    target[name] = getattr(seen, name)[:limit]
+            return True
         for name, limit in _DOCTOR_TEXT.items():
             if not target[name] and getattr(seen, name):
                 target[name] = getattr(seen, name)[:limit]
                 changed = True
         return changed
+
+
+def _captured_later(seen, target: dict) -> bool:
+    """Whether a byline's page is newer than the one the doctor's facts come from.
+
+    Undated facts (imported before capture dates were kept, or from an export without
+    them) lose to dated ones. Between two pages of the same second (files copied
+    together carry their copy's time, not their pages') or two undated, the larger review
+    count is the newer, as review counts only grow.
+    """
+    if target["rating"] is None and target["review_count"] is None:
+        return True
+    ours, theirs = target["facts_captured_at"], seen.captured_at
+    if ours is not None and theirs is not None:
+        ours, theirs = ours.replace(microsecond=0), theirs.replace(microsecond=0)
+        if ours != theirs:
+            return theirs > ours
+    if (ours is None) != (theirs is None):
+        return theirs is not None
+    return (seen.review_count or 0) > (target["review_count"] or 0)

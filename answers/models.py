@@ -18,6 +18,14 @@ class Doctor(models.Model):
     specialty = models.CharField(max_length=200, blank=True)
     rating = models.DecimalField(max_digits=2, decimal_places=1, null=True, blank=True)
     review_count = models.PositiveIntegerField(null=True, blank=True)
+    # The rating and review count are the newest a source page showed: from a page
+    # captured at this time. NULL for facts imported before capture dates were kept.
+    facts_captured_at = models.DateTimeField(
+        "facts as of",
+        null=True,
+        blank=True,
+        help_text="When the source page showing this rating and review count was captured.",
+    )
     slug = models.SlugField(max_length=220)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -94,11 +102,19 @@ class Answer(models.Model):
     )
     headline = models.CharField(max_length=500, blank=True)
     body = models.TextField()
-    # A byline with no name does not make a doctor; what it did say is kept here.
+    # What the answer's byline said on its page, on the day the page was captured: the
+    # doctor's place, specialty, rating and review count as of then, whether or not the
+    # byline named the doctor. A doctor's own row holds only their newest facts.
     byline_place = models.CharField(max_length=200, blank=True)
     byline_specialty = models.CharField(max_length=200, blank=True)
     byline_rating = models.DecimalField(max_digits=2, decimal_places=1, null=True, blank=True)
     byline_review_count = models.PositiveIntegerField(null=True, blank=True)
+    captured_at = models.DateTimeField(
+        "captured",
+        null=True,
+        blank=True,
+        help_text="When the page this answer and its byline were read from was captured.",
+    )
     # Not indexed: two values, always filtered together with a question or a doctor.
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
     is_featured = models.BooleanField(
@@ -133,3 +149,22 @@ class Answer(models.Model):
 
     def __str__(self):
         return self.headline or self.body[:80]
+
+    @property
+    def has_byline(self) -> bool:
+        """Whether the page said anything of who answered."""
+        return bool(
+            self.doctor_id
+            or self.byline_specialty
+            or self.byline_place
+            or self.byline_rating is not None
+        )
+
+    @property
+    def unnamed_author(self) -> str:
+        """An unnamed byline as what it was: "A vascular surgeon in Grand Rapids, not named
+        on the source page". Never a name the page did not give."""
+        who = self.byline_specialty.lower() or "doctor"
+        article = "An" if who[0] in "aeiou" else "A"
+        where = f" in {self.byline_place}" if self.byline_place else ""
+        return f"{article} {who}{where}, not named on the source page"

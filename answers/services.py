@@ -78,14 +78,22 @@ class DoctorMergeReport:
         )
 
 
+def _facts_age(doctor: Doctor) -> tuple:
+    """How recent a doctor's rating is, as a sort key: dated by capture, else by reviews."""
+    has_facts = doctor.rating is not None or doctor.review_count is not None
+    captured = doctor.facts_captured_at
+    return (has_facts, captured is not None, captured or 0, doctor.review_count or 0)
+
+
 def doctor_merge(
     *, keep: Doctor, others: Iterable[Doctor | int] | QuerySet, user=None
 ) -> DoctorMergeReport:
     """Merge `others` into `keep`: their answers move to it, then they are deleted.
 
     Nothing is lost: blank credentials, place and specialty on `keep` are filled from the
-    others (the one with the most answers first); the larger review count is kept
-    together with the rating that goes with it. The history of `keep` says what was merged
+    others (the one with the most answers first); the rating and review count of the
+    most recently captured page are kept, with their date (undated facts lose; between
+    undated, the larger review count). The history of `keep` says what was merged
     and each removed doctor gets a deletion entry.
 
     Imports recognise doctors by `identity_key`; the others' keys become aliases of `keep`,
@@ -110,13 +118,11 @@ def doctor_merge(
                 if donor is not None:
                     setattr(keep, field, getattr(donor, field))
                     filled.append(field)
-        best = max(
-            [keep, *others],
-            key=lambda d: (d.review_count is not None, d.review_count or 0, d is keep),
-        )
+        best = max([keep, *others], key=lambda d: (_facts_age(d), d is keep))
         if best is not keep:
             keep.review_count, keep.rating = best.review_count, best.rating
-            filled += ["review_count", "rating"]
+            keep.facts_captured_at = best.facts_captured_at
+            filled += ["review_count", "rating", "facts_captured_at"]
         elif keep.rating is None:
             donor = next((d for d in others if d.rating is not None), None)
             if donor is not None:

@@ -16,19 +16,33 @@ EXPORT_CHUNK = 500
 
 
 def _doctor(answer: Answer) -> dict | None:
+    """The doctor block: a named doctor's own row (their newest facts), or what an
+    unnamed byline said."""
     if answer.doctor is not None:
         d = answer.doctor
-        name, credentials, place, specialty = d.name, d.credentials, d.place, d.specialty
-        rating, review_count = d.rating, d.review_count
-    elif answer.byline_place or answer.byline_specialty or answer.byline_rating is not None:
-        name, credentials = None, ""
-        place, specialty = answer.byline_place, answer.byline_specialty
-        rating, review_count = answer.byline_rating, answer.byline_review_count
-    else:
-        return None
+        return {
+            **_facts(d.place, d.specialty, d.rating, d.review_count),
+            "name": d.name,
+            "credentials": d.credentials or None,
+            "facts_captured_at": _moment(d.facts_captured_at),
+        }
+    if answer.byline_place or answer.byline_specialty or answer.byline_rating is not None:
+        return {**_shown(answer), "name": None, "credentials": None}
+    return None
+
+
+def _shown(answer: Answer) -> dict:
+    """What the answer's byline showed on its page, on the day the page was captured."""
+    return _facts(
+        answer.byline_place,
+        answer.byline_specialty,
+        answer.byline_rating,
+        answer.byline_review_count,
+    )
+
+
+def _facts(place, specialty, rating, review_count) -> dict:
     return {
-        "name": name,
-        "credentials": credentials or None,
         "place": place or None,
         "specialty": specialty or None,
         "rating": float(rating) if rating is not None else None,
@@ -36,10 +50,15 @@ def _doctor(answer: Answer) -> dict | None:
     }
 
 
+def _moment(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
 def thread_as_dict(question: Question) -> dict:
     return {
         "source_key": question.source_key,
         "source_file": question.source_file,
+        "captured_at": _moment(question.captured_at),
         "title": question.title,
         "body": question.body,
         "details": {
@@ -63,6 +82,9 @@ def thread_as_dict(question: Question) -> dict:
                 "sort_order": a.sort_order,
                 "edited_by_staff": a.edited_by_staff,
                 "doctor": _doctor(a),
+                # A named doctor's block holds their newest facts; this, the page's own.
+                "shown": _shown(a) if a.doctor_id else None,
+                "captured_at": _moment(a.captured_at),
             }
             for a in question.answers.all()
         ],

@@ -2,6 +2,7 @@
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
@@ -26,7 +27,7 @@ class LatestQuestionsFeed(Feed):
     def newest(self, questions):
         return (
             questions.newest_first()
-            .only("pk", "slug", "title", "body", "created_at", "updated_at")
+            .only("pk", "slug", "title", "body", "answer_count", "created_at", "updated_at")
             .prefetch_related("procedures")[:FEED_ITEMS]
         )
 
@@ -37,12 +38,15 @@ class LatestQuestionsFeed(Feed):
         # Atom summaries are typed "html": feed readers render them. The XML writer only
         # escapes for XML, so imported text is HTML-escaped here first, or a "<script>"
         # in a question would reach the reader as markup.
-        return escape(Truncator(question.body).words(60))
+        count = question.answer_count
+        answers = f"{count} doctor answer{pluralize(count)}."
+        return f"{escape(Truncator(question.body).words(60))} ({answers})"
 
     def item_link(self, question):
         return question.get_absolute_url()
 
     def item_pubdate(self, question):
+        # When the thread was published here: the one date of ours a feed can promise.
         return question.created_at
 
     def item_updateddate(self, question):

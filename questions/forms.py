@@ -10,13 +10,16 @@ from django import forms
 from questions.querysets import (
     MAX_SEARCH_LENGTH,
     SORT_ANSWERED,
+    SORT_CAPTURED,
     SORT_NEWEST,
     SORT_RELEVANCE,
 )
 
 SORT_CHOICES = [
     (SORT_RELEVANCE, "Best match"),
-    (SORT_NEWEST, "Newest"),
+    # Said as what it is: the order threads were added here, not when they were asked.
+    (SORT_NEWEST, "Recently added"),
+    (SORT_CAPTURED, "Recently captured"),
     (SORT_ANSWERED, "Most answered"),
 ]
 

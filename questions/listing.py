@@ -14,7 +14,7 @@ from pyroaring import BitMap
 
 from questions.facets import facet_index
 from questions.models import Question
-from questions.querysets import SORT_ANSWERED, SORT_NEWEST
+from questions.querysets import SORT_NEWEST, SORT_RELEVANCE
 
 # How many matches of a search are ranked and counted. Beyond it the page says "more
 # than 500" and shows the best of the newest 500: finding each costs ~10 µs a row read.
@@ -92,14 +92,14 @@ def find_threads(filters, by_slug) -> Found:
         return Found(counts, capped, NewestFirst(hits), len(hits), q, SEARCH_CANDIDATES)
     if q:  # a few candidates: order them in SQL by id
         rows = _list_rows(q).filter(pk__in=list(hits))
-        rows = rows.most_answered_first() if sort == SORT_ANSWERED else rows.ranked(q)
+        rows = rows.ranked(q) if sort == SORT_RELEVANCE else rows.sorted_by(sort)
         return Found(counts, capped, rows, len(hits), q, SEARCH_CANDIDATES)
     if len(hits) <= SORTED_BY_IDS:
         # A narrow filter: sort its few threads, named by id, rather than walk the sort's
         # index past the many that do not pass it (0.9 s at a million threads).
         listed = RawSQL(f"{Question._meta.db_table}.id = ANY(%s)", (hits.to_array().tolist(),))
         rows = _list_rows(q).published().alias(listed=listed).filter(listed=True)
-        rows = rows.most_answered_first()
+        rows = rows.sorted_by(sort)
     else:
         rows = (
             _list_rows(q)

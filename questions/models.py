@@ -5,6 +5,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
@@ -139,6 +140,9 @@ class Question(models.Model):
     )
 
     source_file = models.CharField(max_length=500, blank=True)
+    # When the source page was copied: the file's modification time, or the import's
+    # time for a file that carries none. The only date a thread has that visitors can trust.
+    captured_at = models.DateTimeField("captured", default=timezone.now, editable=False)
     content_hash = models.CharField(max_length=64, blank=True)
     first_imported_at = models.DateTimeField(null=True, blank=True)
     last_imported_at = models.DateTimeField(null=True, blank=True)
@@ -188,6 +192,12 @@ class Question(models.Model):
                 fields=["id"],
                 name="question_unpublished",
                 condition=models.Q(is_published=False),
+            ),
+            # The public list sorted by "recently captured".
+            models.Index(
+                fields=["-captured_at", "-id"],
+                name="question_published_captured",
+                condition=models.Q(is_published=True),
             ),
             # The public list sorted by "most answered" (newest first is the primary key).
             models.Index(

@@ -40,9 +40,20 @@ def _clean_search_text(text):
 
 
 # The list's orders, by the values its ?sort= parameter takes.
-SORT_NEWEST = "newest"
+SORT_NEWEST = "newest"  # the order threads were added in
+SORT_CAPTURED = "captured"  # when their source pages were captured
 SORT_ANSWERED = "answered"
 SORT_RELEVANCE = "relevance"
+
+
+# Each ends with the id, so that pages never overlap. Ids grow with every thread stored:
+# "newest" is the order of import, which the facet index pages through without sorting
+# (questions.facets). The others have partial indexes of their own (questions.models).
+ORDERINGS = {
+    SORT_NEWEST: ["-id"],
+    SORT_CAPTURED: ["-captured_at", "-id"],
+    SORT_ANSWERED: ["-answer_count", "-id"],
+}
 
 
 class QuestionQuerySet(models.QuerySet):
@@ -60,12 +71,14 @@ class QuestionQuerySet(models.QuerySet):
             questions = questions.answered_by_specialty(specialty)
         if named:
             questions = questions.with_named_doctors()
-        if sort == SORT_NEWEST:
-            questions = questions.newest_first()
-        elif sort == SORT_ANSWERED:
-            questions = questions.most_answered_first()
+        if sort in ORDERINGS:
+            questions = questions.order_by(*ORDERINGS[sort])
         # SORT_RELEVANCE: search() already orders by rank.
         return questions
+
+    def sorted_by(self, sort):
+        """In one of the list's orders (not relevance, which needs the search)."""
+        return self.order_by(*ORDERINGS[sort])
 
     def _tagged_models(self):
         """The procedure and area through models, reached from the model this QuerySet
@@ -110,12 +123,10 @@ class QuestionQuerySet(models.QuerySet):
         return self.filter(has_named_doctor=True)
 
     def newest_first(self):
-        # Ids grow with every thread stored: the order of import, which the facet index
-        # can page through without sorting (questions.facets).
-        return self.order_by("-id")
+        return self.sorted_by(SORT_NEWEST)
 
     def most_answered_first(self):
-        return self.order_by("-answer_count", "-id")
+        return self.sorted_by(SORT_ANSWERED)
 
     def search_candidates(self, text, *, among, limit):
         """Ids of up to `limit` of these threads matching `text`, newest first.
@@ -264,7 +275,7 @@ class QuestionQuerySet(models.QuerySet):
             .order_by("position")
         )
         return (
-            self.only("pk", "slug", "title", "answer_count", "declared_answer_count", "created_at")
+            self.only("pk", "slug", "title", "answer_count", "declared_answer_count", "captured_at")
             .annotate(excerpt=Left("body", 280))
             .prefetch_related(
                 "procedures",

@@ -4,6 +4,8 @@ Every view loads a fixed number of queries whatever the rows shown (pinned in th
 tests/test_views_* modules) and only ever reads published threads and published answers.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse, QueryDict
@@ -192,13 +194,38 @@ def add_doctor_names(questions):
         question.doctor_names = names
 
 
-def _shown_answers():
-    """Published answers in display order, each with its doctor: one query per thread."""
+def _page_answers():
+    """Every answer of the thread, hidden ones too (for the counts), in display order,
+    each with its doctor: one query per thread."""
     return Prefetch(
         "answers",
-        queryset=Answer.objects.published().in_display_order().select_related("doctor"),
-        to_attr="shown_answers",
+        queryset=Answer.objects.in_display_order().select_related("doctor"),
+        to_attr="page_answers",
     )
+
+
+@dataclass(frozen=True)
+class AnswerCounts:
+    """A thread's answer counts, each said once and plainly on its page.
+
+    shown: the published answers, which every page, feed and JSON-LD counts;
+    held: the answers our copy of the source page holds, hidden ones included;
+    declared: how many the source page said it had (None when it did not say).
+    """
+
+    shown: int
+    held: int
+    declared: int | None
+
+    @property
+    def hidden(self) -> int:
+        """Hidden by our editors: our moderation, never the source's."""
+        return self.held - self.shown
+
+    @property
+    def missing(self) -> bool:
+        """The source page said it had answers that its copy did not include."""
+        return self.declared is not None and self.declared > self.held
 
 
 # Structured data repeats the page's text for search engines; a long thread's is cut, so
@@ -221,29 +248,37 @@ def _qa_page_data(request, question, answers):
                 "name": answer.doctor.name,
                 "url": request.build_absolute_uri(answer.doctor.get_absolute_url()),
             }
-        # Unnamed bylines: schema.org wants an author, and "a doctor" is what we know.
-        return {"@type": "Person", "name": answer.byline_specialty or "Doctor"}
+        if not answer.has_byline:
+            return None
+        # Described, never named: the page did not give a name.
+        person = {"@type": "Person", "description": answer.unnamed_author}
+        if answer.byline_specialty:
+            person["jobTitle"] = answer.byline_specialty
+        return person
 
+    def suggested(answer):
+        data = {
+            "@type": "Answer",
+            "text": _bounded("\n\n".join(filter(None, [answer.headline, answer.body]))),
+            "url": f"{url}#answer-{answer.pk}",
+        }
+        if (person := author(answer)) is not None:
+            data["author"] = person
+        return data
+
+    # No dateCreated: when the question was asked, or an answer given, is on no page we
+    # hold. The one true date of ours is when this page was first published.
     return {
         "@context": "https://schema.org",
         "@type": "QAPage",
+        "datePublished": (question.first_imported_at or question.created_at).isoformat(),
         "mainEntity": {
             "@type": "Question",
             "name": question.title,
             "text": _bounded(question.body or question.title),
-            "answerCount": max(len(answers), question.declared_answer_count or 0),
-            "dateCreated": question.created_at.isoformat(),
+            "answerCount": len(answers),
             "url": url,
-            "suggestedAnswer": [
-                {
-                    "@type": "Answer",
-                    "text": _bounded("\n\n".join(filter(None, [answer.headline, answer.body]))),
-                    "dateCreated": answer.created_at.isoformat(),
-                    "url": f"{url}#answer-{answer.pk}",
-                    "author": author(answer),
-                }
-                for answer in answers
-            ],
+            "suggestedAnswer": [suggested(answer) for answer in answers],
         },
     }
 
@@ -254,18 +289,16 @@ def question_detail(request, pk, slug):
     if slug != question.slug:
         # One URL per thread: search engines and shared links converge on it.
         return redirect(question, permanent=True)
-    prefetch_related_objects([question], "procedures", "areas", _shown_answers())
-    answers = question.shown_answers
-    shown = len(answers)
-    declared = question.declared_answer_count or 0
+    prefetch_related_objects([question], "procedures", "areas", _page_answers())
+    answers = [a for a in question.page_answers if a.status == Answer.Status.PUBLISHED]
+    counts = AnswerCounts(len(answers), len(question.page_answers), question.declared_answer_count)
     related = related_threads(question)
     context = {
         "question": question,
         "procedures": list(question.procedures.all()),
         "areas": list(question.areas.all()),
         "answers": answers,
-        "answer_total": max(shown, declared),
-        "is_partial": declared > shown,
+        "counts": counts,
         "disclaimer": question.disclaimer or settings.SITE_DISCLAIMER,
         "related": related,
         "qa_page": _qa_page_data(request, question, answers),

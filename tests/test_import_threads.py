@@ -1,5 +1,6 @@
 """`manage.py import_threads`: faithful, idempotent, all-or-nothing per file."""
 
+import os
 import re
 import shutil
 import threading
@@ -86,12 +87,30 @@ def test_it_stores_question_details_answers_and_disclaimer(seed_dir):
     )
 
 
-def test_it_matches_doctors_across_files_and_keeps_the_newest_snapshot(seed_dir):
-    run_import(seed_dir)
+@pytest.mark.parametrize("newer", ["000", "001"])
+def test_it_matches_doctors_across_files_and_keeps_the_newest_snapshot(seed_dir, tmp_path, newer):
+    # 000 shows 75 reviews at 4.9, 001 shows 41 at 4.7. The page captured later wins.
+    copies = shutil.copytree(seed_dir, tmp_path / "threads")
+    for path in copies.iterdir():
+        stamp = 1_770_000_000 + (86_400 if path.name.startswith(newer) else 0)
+        os.utime(path, (stamp, stamp))
+    run_import(copies)
     weiner = Doctor.objects.get(name="Steven F. Weiner")
-    # 000 shows 75 reviews at 4.9, 001 shows 41 at 4.7: review counts only grow.
-    assert (weiner.review_count, weiner.rating) == (75, Decimal("4.9"))
+    expected = {"000": (75, Decimal("4.9")), "001": (41, Decimal("4.7"))}[newer]
+    assert (weiner.review_count, weiner.rating) == expected
     assert weiner.answers.count() == 2
+
+
+def test_pages_copied_in_the_same_second_count_reviews_to_tell_the_newer(seed_dir, tmp_path):
+    copies = shutil.copytree(seed_dir, tmp_path / "threads")
+    for number, path in enumerate(sorted(copies.iterdir(), reverse=True)):
+        # One copy: the times differ by microseconds and say nothing of the pages' age.
+        stamp = 1_770_000_000 + number / 1000
+        os.utime(path, (stamp, stamp))
+    run_import(copies)
+    # Review counts only grow: 75 reviews is the newer page.
+    weiner = Doctor.objects.get(name="Steven F. Weiner")
+    assert (weiner.review_count, weiner.rating) == (75, Decimal("4.9"))
 
 
 def test_it_keeps_an_unnamed_byline_on_the_answer_without_inventing_a_doctor(seed_dir):

@@ -210,12 +210,13 @@ def test_it_offers_sort_links_with_best_match_only_when_searching(client):
     searching = client.get(LIST, {"q": "smile"}).content.decode()
 
     assert "Best match" not in browsing
-    assert '<a href="/?procedure=botox">Newest</a>' in browsing
+    assert '<a href="/?procedure=botox">Recently added</a>' in browsing
+    assert '<a href="/?procedure=botox&amp;sort=captured">Recently captured</a>' in browsing
     assert '<a href="/?procedure=botox&amp;sort=answered" aria-current="true">' in browsing
     # The search form keeps the chosen sort for the next search.
     assert '<input type="hidden" name="sort" value="answered">' in browsing
     assert '<a href="/?q=smile" aria-current="true">Best match</a>' in searching
-    assert '<a href="/?q=smile&amp;sort=newest">Newest</a>' in searching
+    assert '<a href="/?q=smile&amp;sort=newest">Recently added</a>' in searching
 
 
 def test_it_can_sort_a_search_by_newest(client):

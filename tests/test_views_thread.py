@@ -2,6 +2,7 @@
 
 import json
 import re
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -99,16 +100,18 @@ def test_it_shows_answers_in_display_order_without_hidden_ones(client):
     assert "Featured answer" in content
 
 
-def test_it_says_showing_m_of_n_when_the_page_declared_more(client):
+def test_it_says_when_the_source_page_declared_more_than_it_held(client):
     partial = make_thread(answers=make_answers(3), declared_answer_count=7)
     whole = make_thread(answers=make_answers(2), declared_answer_count=2)
 
     partial_content = page(client, partial).content.decode()
-    assert "7 doctor answers" in partial_content
-    assert "Showing 3 of 7" in partial_content
+    assert "3 doctor answers" in partial_content
+    assert "The source page said it had 7 answers; the copy we hold includes 3." in (
+        partial_content
+    )
     whole_content = page(client, whole).content.decode()
     assert "2 doctor answers" in whole_content
-    assert "Showing" not in whole_content
+    assert "source page said" not in whole_content
 
 
 def test_it_renders_answer_bodies_as_paragraphs_and_lists(client):
@@ -137,10 +140,18 @@ def test_it_shows_a_doctor_card_with_rating_and_source_note(client):
         credentials="MD, FACS",
         specialty="Facial Plastic Surgeon",
         place="Panama City",
-        rating=Decimal("4.5"),
-        review_count=1503,
+        rating=Decimal("4.9"),
+        review_count=2000,
     )
-    question = make_thread(answers=[{"body": "Yes.", "doctor": surgeon}])
+    # The card shows what the answer's own page showed, not the doctor's newest facts.
+    shown = {
+        "byline_specialty": "Facial Plastic Surgeon",
+        "byline_place": "Panama City",
+        "byline_rating": Decimal("4.5"),
+        "byline_review_count": 1503,
+        "captured_at": datetime(2026, 3, 12, tzinfo=UTC),
+    }
+    question = make_thread(answers=[{"body": "Yes.", "doctor": surgeon, **shown}])
 
     response = page(client, question)
 
@@ -150,7 +161,9 @@ def test_it_shows_a_doctor_card_with_rating_and_source_note(client):
     assert "Facial Plastic Surgeon · Panama City" in html
     assert '<span class="stars fill-90" aria-hidden="true">★★★★★</span>' in html
     assert "4.5 out of 5 · 1,503 reviews" in html
-    assert "(as shown on the source page)" in html
+    assert '(as shown on the source page on <time datetime="2026-03-12">12 March 2026</time>)' in (
+        html
+    )
 
 
 def test_it_shows_what_an_unnamed_byline_said(client):
@@ -169,7 +182,10 @@ def test_it_shows_what_an_unnamed_byline_said(client):
 
     html = page(client, question).content.decode()
 
-    assert '<p class="doctor-name">Dermatologist <span class="doctor-role">· Toronto</span>' in html
+    assert (
+        '<p class="doctor-name">A dermatologist in Toronto, not named on the source page</p>'
+        in html
+    )
     assert "5.0 out of 5 · 1 review" in html
     assert html.count('class="doctor-card') == 1
 
@@ -234,7 +250,8 @@ def test_it_describes_the_thread_as_a_qa_page_for_search_engines(client):
     assert entity["@type"] == "Question"
     assert entity["name"] == "Botox cheek droop"
     assert entity["text"] == "Is it permanent?"
-    assert entity["answerCount"] == 5
+    # What the page shows: the hidden answer and the ones the source left out are not.
+    assert entity["answerCount"] == 2
     answers = entity["suggestedAnswer"]
     assert [a["text"] for a in answers] == ["It wears off\n\nIn 3 months.", "Anonymous advice."]
     assert answers[0]["author"] == {
@@ -242,7 +259,7 @@ def test_it_describes_the_thread_as_a_qa_page_for_search_engines(client):
         "name": "Donald B. Yoo",
         "url": f"http://testserver{surgeon.get_absolute_url()}",
     }
-    assert answers[1]["author"]["name"] == "Dermatologist"
+    assert "name" not in answers[1]["author"]
     assert answers[0]["url"].startswith(f"http://testserver{question.get_absolute_url()}#answer-")
 
 
@@ -293,7 +310,7 @@ def test_it_shows_the_five_sample_threads(client, seed_dir):
         assert json_ld(response)["mainEntity"]["name"] == question.title
     masseter = Question.objects.get(title__contains="masseter")
     html = page(client, masseter).content.decode()
-    assert "(as shown on the source page)" in html
+    assert "(as shown on the source page on <time" in html
 
 
 @pytest.mark.parametrize("count", [1, 20])

@@ -22,6 +22,7 @@ from .schema import (
     Integer,
     Invalid,
     ListOf,
+    Moment,
     Number,
     Object,
     Slug,
@@ -47,8 +48,22 @@ DOCTOR = Object(
         # Stars, as the source pages give them; the column holds one decimal.
         "rating": Number(low=0, high=5, null=True),
         "review_count": Integer(low=0, high=INTEGER, null=True),
+        # When the page showing a named doctor's rating and reviews was captured.
+        "facts_captured_at": Moment(null=True, default=None),
     },
     null=True,
+)
+# What a named doctor's byline showed on this answer's page (the doctor block above holds
+# the doctor's newest facts). Absent in exports made before snapshots were kept.
+SHOWN = Object(
+    {
+        "place": Text(max_length=200, null=True),
+        "specialty": Text(max_length=200, null=True),
+        "rating": Number(low=0, high=5, null=True),
+        "review_count": Integer(low=0, high=INTEGER, null=True),
+    },
+    null=True,
+    default=None,
 )
 ANSWER = Object(
     {
@@ -60,12 +75,15 @@ ANSWER = Object(
         "sort_order": Integer(low=-SMALLINT - 1, high=SMALLINT, default=0),
         "edited_by_staff": Boolean(default=False),
         "doctor": DOCTOR,
+        "shown": SHOWN,
+        "captured_at": Moment(null=True, default=None),
     }
 )
 THREAD = Object(
     {
         "source_key": Text(max_length=SOURCE_KEY_MAX, blank=False, required=True),
         "source_file": Text(max_length=500, null=True),
+        "captured_at": Moment(null=True, default=None),
         "title": Text(max_length=500, blank=False, required=True),
         "body": Text(required=True),
         "details": Object(
@@ -96,6 +114,8 @@ def thread_from_json(item: Item) -> ThreadData:
             headline=raw["headline"],
             body=raw["body"],
             doctor=_doctor(raw["doctor"]),
+            shown=_shown(raw["shown"]),
+            captured_at=raw["captured_at"],
             status=raw["status"],
             is_featured=raw["featured"],
             sort_order=raw["sort_order"],
@@ -121,6 +141,7 @@ def thread_from_json(item: Item) -> ThreadData:
         procedures=list(dict.fromkeys(obj["procedures"])),
         published=obj["published"],
         curated=True,
+        captured_at=obj["captured_at"],
     )
 
 
@@ -152,16 +173,26 @@ def _checked(obj) -> dict:
 def _doctor(raw: dict | None) -> DoctorData | None:
     if raw is None:
         return None
-    rating = raw["rating"]
     return DoctorData(
         name=raw["name"] or None,
         credentials=raw["credentials"],
         place=raw["place"],
         specialty=raw["specialty"],
-        # Through str: 4.7 stays 4.7, not the binary fraction nearest to it.
-        rating=Decimal(str(rating)) if rating is not None else None,
+        rating=_stars(raw["rating"]),
         review_count=raw["review_count"],
+        captured_at=raw["facts_captured_at"],
     )
+
+
+def _shown(raw: dict | None) -> dict | None:
+    if raw is None:
+        return None
+    return {**raw, "rating": _stars(raw["rating"])}
+
+
+def _stars(rating: float | None) -> Decimal | None:
+    # Through str: 4.7 stays 4.7, not the binary fraction nearest to it.
+    return Decimal(str(rating)) if rating is not None else None
 
 
 def source_key_from_line(data: bytes) -> str:

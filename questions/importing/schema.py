@@ -13,8 +13,10 @@ schema language would, and they cost no dependency.
 
 import math
 import re
+from datetime import datetime
 
 from .inert import neutralise
+from .threads import plausible_capture
 
 # JSON nested deeper than this is no thread of ours (ours is four levels deep); refused
 # before decoding, so that a hostile line cannot exhaust the decoder's recursion.
@@ -72,6 +74,25 @@ class Text(Field):
         except UnicodeEncodeError:
             raise Invalid(where, "holds a lone surrogate, which is not text") from None
         return value
+
+
+class Moment(Field):
+    """An ISO 8601 date and time with its offset that a page can show as "captured on"."""
+
+    expected = "a date and time (ISO 8601, with its offset)"
+
+    def check(self, value, where):
+        if not isinstance(value, str):
+            raise Invalid(where, f"must be a date and time as text, not {_kind(value)}")
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise Invalid(where, f"{value[:40]!r} is not an ISO 8601 date and time") from None
+        if moment.tzinfo is None:
+            raise Invalid(where, f"{value[:40]!r} has no UTC offset")
+        if not plausible_capture(moment):
+            raise Invalid(where, f"{value[:40]!r} is not a possible capture date")
+        return moment
 
 
 class Slug(Field):

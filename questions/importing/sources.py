@@ -45,6 +45,8 @@ class Item:
     error: ItemError | None = None
     line: int | None = None  # the JSON line number, for .jsonl items
     content_hash: str = ""
+    # The file's modification time (seconds since the epoch): when the page was captured.
+    modified: float | None = None
     source_key: str = ""
     # The parsed thread (a ThreadData), set once the item is parsed.
     thread: Any = None
@@ -133,11 +135,12 @@ def iter_items(paths: Iterable[str | Path]) -> Iterator[Item]:
                 continue
             # One open and an fstat: this loop runs 100,000 times on a re-import.
             with open(name, "rb") as handle:
-                size = os.fstat(handle.fileno()).st_size
+                stat = os.fstat(handle.fileno())
+                size = stat.st_size
                 if size > MAX_FILE_BYTES:
                     raise ItemError(f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
                 data = handle.read()
-            yield Item(path=name, source_file=base, data=data)
+            yield Item(path=name, source_file=base, data=data, modified=stat.st_mtime)
         except ItemError as exc:
             yield Item(path=name, source_file=base, error=exc)
         except OSError as exc:

@@ -23,7 +23,7 @@ from questions.tagging import KeywordIndex, questions_apply_auto_tags
 
 from .results import ItemResult, Outcome, failed, stored
 from .sources import Item
-from .threads import AnswerData, ThreadData, match_tags
+from .threads import AnswerData, ThreadData, capture_time, match_tags
 from .vectors import NEW_QUESTION_VECTOR, search_texts
 
 # Defaults of the answer columns that scraped files never set.
@@ -46,6 +46,7 @@ _QUESTION_UPDATE_FIELDS = [
     "is_complete",
     "source_file",
     "content_hash",
+    "captured_at",
     "last_imported_at",
     "is_published",
     "updated_at",
@@ -116,10 +117,12 @@ class ThreadStore:
     def _store(self, pending, known) -> dict[int, ItemResult]:
         latest, superseded = _latest_per_page(pending)
         threads = [item.thread for _, item in latest.values()]
+        now = timezone.now()
+        self._date(latest.values(), now)
         doctor_blocks = [a.doctor for t in threads for a in t.answers if a.doctor and a.doctor.name]
         doctor_ids = self.doctors.resolve(doctor_blocks)
         tags = {thread.source_key: self._tag_ids(thread) for thread in threads}
-        new_rows, updated = self._question_rows(threads, known, doctor_ids, tags)
+        new_rows, updated = self._question_rows(threads, known, doctor_ids, tags, now)
         # A new thread is written once: its answer facts come from the parsed file and its
         # search vector is built by the INSERT, not by a second pass over the rows.
         by_key = {
@@ -165,9 +168,20 @@ class ThreadStore:
             }
         return results
 
-    def _question_rows(self, threads, known, doctor_ids, tags) -> tuple[list[dict], list]:
+    @staticmethod
+    def _date(pending, now) -> None:
+        """Give each thread its capture time, and each doctor block the time its facts
+        were seen (our exports give a named doctor's own, which may be later)."""
+        for _, item in pending:
+            thread = item.thread
+            thread.captured_at = capture_time(thread, item.modified, now)
+            for answer in thread.answers:
+                answer.captured_at = answer.captured_at or thread.captured_at
+                if answer.doctor is not None and not thread.curated:
+                    answer.doctor.captured_at = answer.captured_at
+
+    def _question_rows(self, threads, known, doctor_ids, tags, now) -> tuple[list[dict], list]:
         """Rows to insert for new threads, and stored questions updated from their files."""
-        now = timezone.now()
         stored_questions = Question.objects.in_bulk(
             [known[t.source_key]["id"] for t in threads if t.source_key in known]
         )
@@ -202,6 +216,7 @@ class ThreadStore:
             "is_complete": thread.complete,
             "source_file": thread.source_file,
             "content_hash": thread.content_hash,
+            "captured_at": thread.captured_at,
             "last_imported_at": now,
         }
         if text:
@@ -320,18 +335,25 @@ class ThreadStore:
 
 
 def answer_fields(data: AnswerData, doctor_ids: dict[int, int], *, curated: bool) -> dict:
-    """Model field values for an answer. Curation fields only come from our own exports."""
+    """Model field values for an answer. Curation fields only come from our own exports.
+
+    The byline fields keep what the answer's page showed, named doctor or not.
+    """
     doctor = data.doctor
     named = doctor is not None and bool(doctor.name)
-    byline = doctor if doctor is not None and not named else None
+    shown = data.shown
+    if shown is None and doctor is not None:
+        shown = {name: getattr(doctor, name) for name in _SHOWN}
     fields = {
         "headline": data.headline,
         "body": data.body,
         "doctor_id": doctor_ids[id(doctor)] if named else None,
-        "byline_place": byline.place if byline else "",
-        "byline_specialty": byline.specialty if byline else "",
-        "byline_rating": byline.rating if byline else None,
-        "byline_review_count": byline.review_count if byline else None,
+        # Cut as the doctor's own row cuts them: the columns hold 200 characters.
+        "byline_place": shown["place"][:200] if shown else "",
+        "byline_specialty": shown["specialty"][:200] if shown else "",
+        "byline_rating": shown["rating"] if shown else None,
+        "byline_review_count": shown["review_count"] if shown else None,
+        "captured_at": data.captured_at,
     }
     if curated:
         fields.update(
@@ -341,3 +363,6 @@ def answer_fields(data: AnswerData, doctor_ids: dict[int, int], *, curated: bool
             edited_by_staff=data.edited_by_staff,
         )
     return fields
+
+
+_SHOWN = ("place", "specialty", "rating", "review_count")

@@ -6,6 +6,7 @@ ThreadData; the parsing processes add its tags and search vector; the store writ
 
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.utils.text import slugify
@@ -25,6 +26,8 @@ class DoctorData:
     specialty: str = ""
     rating: Decimal | None = None
     review_count: int | None = None
+    # When the page showing these facts was captured: a doctor's row keeps the newest.
+    captured_at: datetime | None = None
     # Matching keys, computed where the block is read: in the parsing processes.
     name_key: str = field(init=False, default="")
     place_key: str = field(init=False, default="")
@@ -46,6 +49,11 @@ class AnswerData:
     is_featured: bool = False
     sort_order: int = 0
     edited_by_staff: bool = False
+    # What the byline showed on the answer's page, when it differs from `doctor` (our
+    # exports give a named doctor's newest facts there): place, specialty, rating and
+    # review_count. None: the doctor block is what the page showed.
+    shown: dict | None = None
+    captured_at: datetime | None = None
 
 
 @dataclass
@@ -63,6 +71,8 @@ class ThreadData:
     disclaimer: str | None = None
     answers: list[AnswerData] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # When the page was captured; None: the file's modification time, else the import's.
+    captured_at: datetime | None = None
     # None: tag automatically from the keywords. A list: exactly these tag slugs.
     areas: list[str] | None = None
     procedures: list[str] | None = None
@@ -74,6 +84,28 @@ class ThreadData:
     auto_tags: tuple[set, set] | None = None
     # The weighted search vector (tsvector text) a parsing process had PostgreSQL build.
     search_vector: str | None = None
+
+
+# No page was captured before this; a file whose times were lost says 1970.
+EARLIEST_CAPTURE = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def plausible_capture(moment: datetime) -> bool:
+    """Whether a page can have been captured then: not before EARLIEST_CAPTURE, and not
+    in the future (a clock set wrong)."""
+    return EARLIEST_CAPTURE <= moment <= datetime.now(UTC) + timedelta(days=1)
+
+
+def capture_time(thread: ThreadData, modified: float | None, now: datetime) -> datetime:
+    """When the thread's page was captured: what an export says, else the file's
+    modification time when plausible, else the import's own time."""
+    if thread.captured_at is not None:
+        return thread.captured_at
+    if modified is not None:
+        moment = datetime.fromtimestamp(modified, UTC)
+        if plausible_capture(moment):
+            return moment
+    return now
 
 
 def match_tags(thread: ThreadData, keywords: KeywordIndex) -> tuple[set, set]:
