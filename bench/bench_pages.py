@@ -66,6 +66,7 @@ def pick_pages():
         ("list: page 2", "/?page=2"),
         (f"list: page {last_page} (last)", f"/?page={last_page}"),
         ("list: most answered", "/?sort=answered"),
+        ("list: recently captured", "/?sort=captured"),
         ("search: common word", "/?q=botox"),
         ("search: two words", "/?q=smile+swelling"),
         ("search: phrase", '/?q="dermal+filler"'),
@@ -75,6 +76,7 @@ def pick_pages():
     if procedure:
         pages += [
             ("filter: procedure", f"/?procedure={procedure.slug}"),
+            ("filter: procedure, captured", f"/?procedure={procedure.slug}&sort=captured"),
             ("procedure page", procedure.get_absolute_url()),
             ("procedure feed", f"{procedure.get_absolute_url()}feed/"),
         ]

@@ -58,6 +58,13 @@ def _cacheable(request) -> bool:
     )
 
 
+def _revalidates(request, etag: str) -> bool:
+    """Whether the browser holds this version of the page. A compressed response went out
+    with the weak form of the ETag (W/"..."), which comes back as such."""
+    held = request.headers.get("If-None-Match", "")
+    return held.removeprefix("W/") == etag
+
+
 def cached_page(view):
     """Serve `view`'s successful pages from the cache for anonymous visitors."""
 
@@ -70,10 +77,8 @@ def cached_page(view):
             version = data_version()
             key = f"page:{version}:{url}"
             etag = f'"{version:x}-{url[:16]}"'
-            if request.headers.get("If-None-Match") == etag:
-                response = HttpResponseNotModified()
-            else:
-                response = cache.get(key)
+            fresh = _revalidates(request, etag)
+            response = HttpResponseNotModified() if fresh else cache.get(key)
         except CACHE_ERRORS:
             logger.warning("Page cache unreachable: %s built uncached", request.path)
             return view(request, *args, **kwargs)

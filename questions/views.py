@@ -381,9 +381,9 @@ def robots_txt(request):
     sitemap = request.build_absolute_uri(reverse("sitemap"))
     lines = [
         "User-agent: *",
+        # Only what must never be fetched. Search and filter pages may be: they say
+        # "noindex, follow" themselves, which a crawler kept out could never read.
         "Disallow: /admin/",
-        # Search results are endless permutations of the same threads.
-        "Disallow: /*?q=",
         f"Sitemap: {sitemap}",
         "",
     ]

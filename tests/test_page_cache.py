@@ -55,6 +55,15 @@ def test_a_browser_revalidates_with_its_etag_and_gets_a_304(client):
     assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
 
 
+def test_a_compressed_page_revalidates_with_its_weak_etag(client):
+    # Compression marks the ETag weak (W/"..."): the browser sends that form back.
+    url = make_question().get_absolute_url()
+    etag = client.get(url, HTTP_ACCEPT_ENCODING="gzip")["ETag"]
+    assert etag.startswith('W/"')
+    again = client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+
+
 def test_an_admin_edit_shows_at_the_next_request(client, admin_client, committed):
     question = botox_thread()
     url = question.get_absolute_url()

@@ -1,0 +1,61 @@
+"""What crawlers, link previews and validators see: the site's front door (issue 14)."""
+
+import gzip
+import re
+
+import pytest
+
+from tests.public_site import make_site
+
+pytestmark = pytest.mark.django_db
+
+HEADING = re.compile(r"<h([1-6])\b")
+
+
+def html_pages(client):
+    urls = [url for url in make_site() if not url.endswith(("/feed/", ".xml", ".txt", "z"))]
+    return [*urls, "/?q=botox", "/?q=xylophonist", "/no-such-page/"]
+
+
+def test_every_page_has_one_h1_and_headings_without_gaps(client):
+    for url in html_pages(client):
+        html = client.get(url).content.decode()
+        levels = [int(level) for level in HEADING.findall(html)]
+        assert levels.count(1) == 1, url
+        assert levels[0] == 1, url
+        for before, after in zip(levels, levels[1:], strict=False):
+            assert after <= before + 1, f"{url}: h{before} then h{after}"
+
+
+def test_pages_are_compressed_for_clients_that_accept_it(client):
+    url = make_site()[1]  # a thread page
+
+    plain = client.get(url)
+    packed = client.get(url, headers={"accept-encoding": "gzip, br"})
+
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    assert gzip.decompress(packed.content) == plain.content
+
+
+def disallowed(robots_txt: str, path: str) -> bool:
+    """Whether Google's reading of robots.txt (with * and $ wildcards, which Python's
+    robotparser does not know) keeps a crawler from fetching `path`."""
+    for line in robots_txt.splitlines():
+        field, _, value = line.partition(":")
+        if field.strip().lower() == "disallow" and value.strip():
+            pattern = re.escape(value.strip()).replace(r"\*", ".*").replace(r"\$", "$")
+            if re.match(pattern, path):
+                return True
+    return False
+
+
+def test_robots_txt_lets_crawlers_read_the_noindex_of_search_pages(client):
+    robots = client.get("/robots.txt").content.decode()
+
+    for path in ["/?q=botox", "/?area=cheeks&q=botox", "/?procedure=botox", "/procedures/"]:
+        assert not disallowed(robots, path), path
+    assert disallowed(robots, "/admin/")
+    search = client.get("/?area=cheeks&q=botox").content.decode()
+    assert '<meta name="robots" content="noindex, follow">' in search
