@@ -237,8 +237,13 @@ def _bounded(text):
     return Truncator(text).chars(JSON_LD_TEXT_CHARS)
 
 
-def _qa_page_data(request, question, answers):
-    """schema.org QAPage for search engines: the question and each answer with author."""
+def _page_data(request, question, answers):
+    """schema.org data for search engines: the page, its question and each answer.
+
+    A MedicalWebPage whose main entity is the Question, not a QAPage: Google's QAPage is
+    for forums where visitors post answers, and a page marked up as one promises that.
+    This is a curated archive of answers copied from elsewhere; nobody answers here.
+    """
     url = request.build_absolute_uri(question.get_absolute_url())
 
     def author(answer):
@@ -270,7 +275,7 @@ def _qa_page_data(request, question, answers):
     # hold. The one true date of ours is when this page was first published.
     return {
         "@context": "https://schema.org",
-        "@type": "QAPage",
+        "@type": "MedicalWebPage",
         "datePublished": (question.first_imported_at or question.created_at).isoformat(),
         "mainEntity": {
             "@type": "Question",
@@ -301,7 +306,7 @@ def question_detail(request, pk, slug):
         "counts": counts,
         "disclaimer": question.disclaimer or settings.SITE_DISCLAIMER,
         "related": related,
-        "qa_page": _qa_page_data(request, question, answers),
+        "page_data": _page_data(request, question, answers),
         "canonical_url": request.build_absolute_uri(question.get_absolute_url()),
         "page_title": question.title,
         "page_description": _description(question.body or question.title),

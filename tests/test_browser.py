@@ -257,7 +257,7 @@ def test_the_content_security_policy_blocks_nothing_the_site_uses(browser, site)
         response = page.goto(page.url)
         assert "default-src 'none'" in response.headers["content-security-policy"]
         ld = page.locator('script[type="application/ld+json"]').inner_text()
-        assert '"@type": "QAPage"' in ld or '"@type":"QAPage"' in ld
+        assert '"@type": "MedicalWebPage"' in ld or '"@type":"MedicalWebPage"' in ld
         stars = page.locator(".stars").first
         assert stars.evaluate("el => getComputedStyle(el).getPropertyValue('--fill')").strip()
         for url in ["/procedures/", "/areas/", "/no-such-page/", "/admin/login/"]:

@@ -229,7 +229,7 @@ def test_it_escapes_hostile_imported_text(client):
     assert "</script><script>" not in html.split("application/ld+json")[1].split("</script>")[0]
 
 
-def test_it_describes_the_thread_as_a_qa_page_for_search_engines(client):
+def test_it_describes_the_thread_as_a_medical_web_page_about_its_question(client):
     surgeon = doctor("Donald B. Yoo")
     question = make_thread(
         "Botox cheek droop",
@@ -245,7 +245,8 @@ def test_it_describes_the_thread_as_a_qa_page_for_search_engines(client):
     data = json_ld(page(client, question))
 
     assert data["@context"] == "https://schema.org"
-    assert data["@type"] == "QAPage"
+    # Not a QAPage: nobody can post an answer here (questions.views._page_data).
+    assert data["@type"] == "MedicalWebPage"
     entity = data["mainEntity"]
     assert entity["@type"] == "Question"
     assert entity["name"] == "Botox cheek droop"
