@@ -1,6 +1,7 @@
 """Atom feeds of new threads: site-wide and per procedure."""
 
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -8,6 +9,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.text import Truncator
 
+from questions.facets import facet_index
 from questions.models import Procedure, Question
 
 FEED_ITEMS = 30
@@ -58,7 +60,11 @@ class LatestQuestionsFeed(Feed):
 
 class ProcedureQuestionsFeed(LatestQuestionsFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Procedure, slug=slug)
+        procedure = get_object_or_404(Procedure, slug=slug)
+        # An empty feed is a page with nothing on it, as the procedure's page would be.
+        if not facet_index().tagged("procedures", procedure.pk):
+            raise Http404(f"No published questions about {procedure.name}.")
+        return procedure
 
     def title(self, procedure):
         return f"New questions about {procedure.name}"

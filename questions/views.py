@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import Truncator
@@ -327,6 +327,7 @@ _FACETS = {
         "intro": "Browse the doctors' answers by what was done.",
         "template": "questions/procedure_detail.html",
         "filter_param": "procedure",
+        "other": "areas",
     },
     "areas": {
         "model": TreatmentArea,
@@ -334,6 +335,7 @@ _FACETS = {
         "intro": "Browse the doctors' answers by where on the body.",
         "template": "questions/area_detail.html",
         "filter_param": "area",
+        "other": "procedures",
     },
 }
 
@@ -358,27 +360,64 @@ def tag_index(request, facet):
 
 @require_GET
 def tag_detail(request, facet, slug):
-    """One procedure (or area): its description and its published threads, newest first."""
+    """One procedure (or area): its description and its published threads, newest first.
+
+    An entry with no published thread is not a page for visitors (404): it would be an
+    empty page for search engines to index. Staff still see it, marked noindex.
+    """
     config = _FACETS[facet]
     tag = get_object_or_404(config["model"], slug=slug)
-    page = paginate(request, NewestFirst(facet_index().tagged(facet, tag.pk)))
+    index = facet_index()
+    tagged = index.tagged(facet, tag.pk)
+    if not tagged and not request.user.is_staff:
+        raise Http404(f"No published questions about {tag.name}.")
+    page = paginate(request, NewestFirst(tagged))
     page.object_list = list(
         Question.objects.filter(pk__in=page.object_list).for_list().order_by("-id")
     )
     add_doctor_names(page.object_list)
     title = f"{tag.name}: patients' questions answered by doctors"
+    often = _most_common(config["other"], index.counts(tagged)[config["other"]])
     context = {
         "tag": tag,
         "page_obj": page,
         "page_query": QueryDict(),
         "questions": page.object_list,
         "filter_param": config["filter_param"],
+        "is_empty": not tagged,
         "page_title": f"{title} (page {page.number})" if page.number > 1 else title,
-        "page_description": _description(
-            tag.description or f"Patients' questions about {tag.name}, answered by doctors."
-        ),
+        "page_description": _tag_description(tag, len(tagged), often),
     }
     return render(request, config["template"], context)
+
+
+def _most_common(facet, counts, *, limit=3) -> list[str]:
+    """The names of the `limit` tags of `facet` most often found with a tag's threads."""
+    top = sorted(counts, key=lambda tag_id: (-counts[tag_id], tag_id))[:limit]
+    names = dict(_FACETS[facet]["model"].objects.filter(pk__in=top).values_list("pk", "name"))
+    # "about forehead and cheeks", but "about Botox and Dysport": areas are common nouns.
+    if facet == "areas":
+        names = {pk: name.lower() for pk, name in names.items()}
+    return [names[tag_id] for tag_id in top if tag_id in names]
+
+
+def _tag_description(tag, total, often) -> str:
+    """A tag page's meta description, 70 to 155 characters, from what it holds: how many
+    questions, what they are most often about, then the tag's own description."""
+    questions = "patient's question" if total == 1 else "patients' questions"
+    text = f"{total:,} {questions} about {tag.name}, answered by doctors"
+    if often:
+        text += f", most often about {_listed(often)}"
+    text += "."
+    if tag.description:
+        text += " " + tag.description
+    if len(text) < 70:
+        text += " Read each answer with its doctor's details."
+    return _description(text)
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 @require_GET

@@ -2,6 +2,7 @@
 
 import gzip
 import re
+from html import unescape
 
 import pytest
 
@@ -59,3 +60,43 @@ def test_robots_txt_lets_crawlers_read_the_noindex_of_search_pages(client):
     assert disallowed(robots, "/admin/")
     search = client.get("/?area=cheeks&q=botox").content.decode()
     assert '<meta name="robots" content="noindex, follow">' in search
+
+
+def description(html):
+    return unescape(re.search(r'<meta name="description" content="([^"]*)">', html).group(1))
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("/procedures/botox/", ["3 patients' questions about Botox", "forehead and cheeks"]),
+        ("/areas/cheeks/", ["2 patients' questions about Cheeks", "Botox"]),
+        ("/procedures/rhinoplasty/", ["1 patient's question about Rhinoplasty"]),
+    ],
+)
+def test_tag_pages_describe_themselves_from_their_data(client, url, words):
+    from questions.models import Procedure
+    from tests.browse_factories import make_thread
+
+    make_thread(procedures=["botox"], areas=["cheeks"])
+    make_thread(procedures=["botox"], areas=["cheeks", "forehead"])
+    make_thread(procedures=["botox"], areas=["forehead"])
+    make_thread(procedures=["rhinoplasty"])
+    Procedure.objects.filter(slug="rhinoplasty").update(description="")
+
+    text = description(client.get(url).content.decode())
+
+    assert 70 <= len(text) <= 155, text
+    for word in words:
+        assert word in text
+
+
+def test_empty_tag_pages_are_not_found_by_visitors_and_their_feeds_neither(client, admin_client):
+    url = "/procedures/rhinoplasty/"
+
+    assert client.get(url).status_code == 404
+    assert client.get(f"{url}feed/").status_code == 404
+    # Staff still reach it, to curate the entry; never indexed.
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    assert '<meta name="robots" content="noindex' in page.content.decode()

@@ -114,9 +114,10 @@ def test_it_runs_the_same_queries_for_one_thread_as_for_a_full_page(
             answers=make_answers(2, doctor=surgeon),
         )
 
-    # Tag, the facet index 2 (its change log, catching up), rows, procedures, areas,
+    # Tag, the facet index 2 (its change log, catching up), the names of the other
+    # vocabulary's most common tags (for the description), rows, procedures, areas,
     # doctors; the second page finds the index up to date.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(reverse("questions:procedure_detail", args=["botox"]))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(reverse("questions:area_detail", args=["cheeks"]))
