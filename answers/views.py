@@ -1,7 +1,9 @@
 """Doctor pages: who they are and every published answer they gave, linked to its thread."""
 
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.template.defaultfilters import pluralize
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 
 from answers.models import Answer, Doctor
@@ -32,6 +34,9 @@ def doctor_detail(request, slug):
     # 160 ms at a million threads.
     theirs = Answer.objects.published().filter(doctor=doctor)
     count = theirs.count() - theirs.filter(question__is_published=False).count()
+    if not count and not request.user.is_staff:
+        # No public answer: an empty page, not worth a visit or an index entry.
+        raise Http404(f"No published answers by {doctor}.")
     page = paginate(request, answers, count=count)
     role = " · ".join(filter(None, [doctor.specialty, doctor.place]))
     title = str(doctor)
@@ -41,8 +46,9 @@ def doctor_detail(request, slug):
         "page_query": QueryDict(),
         "answers": page.object_list,
         "page_title": f"{title} (page {page.number})" if page.number > 1 else title,
-        "page_description": (
-            f"{title}{f', {role}' if role else ''}: answers to patients' questions."
-        ),
+        "page_description": Truncator(
+            f"{count:,} answer{pluralize(count)} by {title}{f', {role}' if role else ''}, "
+            "to patients' questions about cosmetic treatments, each with its thread."
+        ).chars(155),
     }
     return render(request, "answers/doctor_detail.html", context)

@@ -100,3 +100,21 @@ def test_empty_tag_pages_are_not_found_by_visitors_and_their_feeds_neither(clien
     page = admin_client.get(url)
     assert page.status_code == 200
     assert '<meta name="robots" content="noindex' in page.content.decode()
+
+
+def test_a_doctor_page_describes_the_doctor_and_an_empty_one_is_not_found(client, admin_client):
+    from answers.models import Answer
+    from tests.browse_factories import make_thread
+    from tests.factories import make_doctor
+
+    short = make_doctor("Jo Li", credentials="", specialty="", place="")
+    silent = make_doctor("Ann Hidden")
+    make_thread(answers=[{"body": "Yes.", "doctor": short}])
+    make_thread(answers=[{"body": "No.", "doctor": silent, "status": Answer.Status.HIDDEN}])
+
+    text = description(client.get(short.get_absolute_url()).content.decode())
+
+    assert 70 <= len(text) <= 155, text
+    assert text.startswith("1 answer by Jo Li")
+    assert client.get(silent.get_absolute_url()).status_code == 404
+    assert admin_client.get(silent.get_absolute_url()).status_code == 200
