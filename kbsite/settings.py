@@ -103,7 +103,9 @@ if os.environ.get("DATABASE_URL"):
 else:
     from kbsite.embedded_db import embedded_database
 
-    DATABASES = {"default": embedded_database(BASE_DIR / ".pgdata")}
+    # EMBEDDED_DB_DIR: another folder for the server, e.g. a test's own throwaway one.
+    folder = Path(os.environ.get("EMBEDDED_DB_DIR") or BASE_DIR / ".pgdata")
+    DATABASES = {"default": embedded_database(folder)}
 
 # The web processes bound every query (kbsite/wsgi.py sets this): a runaway query is
 # cancelled and its page answered 503 (kbsite.middleware) instead of holding a worker.
