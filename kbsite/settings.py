@@ -107,7 +107,9 @@ if os.environ.get("DATABASE_URL"):
 else:
     from kbsite.embedded_db import embedded_database
 
-    DATABASES = {"default": embedded_database(BASE_DIR / ".pgdata")}
+    # EMBEDDED_DB_DIR: another folder for the server, e.g. a test's own throwaway one.
+    folder = Path(os.environ.get("EMBEDDED_DB_DIR") or BASE_DIR / ".pgdata")
+    DATABASES = {"default": embedded_database(folder)}
 
 # The web processes bound every query (kbsite/wsgi.py sets this): a runaway query is
 # cancelled and its page answered 503 (kbsite.middleware) instead of holding a worker.
@@ -205,9 +207,16 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
 # server, the one place that needs it.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
 
+# One console handler, on the root: every logger's records end there, once. Django's
+# default configuration gives its "django" logger a console handler of its own (active
+# when DEBUG is on), which printed each of Django's records a second time beside the
+# root's; it gets none here. Its level keeps what Django shows: information lines
+# ("Watching for file changes") in development, warnings and errors in production.
+# runserver's request lines ("django.server") keep their own handler and format.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"django": {"handlers": [], "level": "INFO" if DEBUG else "WARNING"}},
 }

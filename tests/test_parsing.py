@@ -467,6 +467,94 @@ def test_it_does_not_take_a_headline_ending_in_a_specialty_for_a_place_line():
     assert all(a.doctor is None for a in thread.answers)
 
 
+# Places that begin with an ordinary word ("Great", "Long", "Little"): the specialty tail
+# makes the line a place line, whatever its first words are.
+ORDINARY_WORD_PLACES = [
+    ("Grand Rapids", "Facial Plastic Surgeon"),
+    ("Long Beach", "Plastic Surgeon"),
+    ("Fort Lauderdale", "Dermatologist"),
+    ("Little Rock", "Dermatologist"),
+    ("Mount Pleasant", "Oculoplastic Surgeon"),
+    ("Palm Beach Gardens", "General Surgeon"),
+    ("Great Falls", "Dermatologist"),
+    ("Little Silver", "Cosmetic Dentist"),
+    ("Gold Coast", "Plastic Surgeon"),
+    ("Short Hills", "Facial Plastic Surgeon"),
+]
+
+
+def two_answer_page(block: str, *, vote: bool) -> str:
+    """Two answers as the samples print them; the first closes with ``block``."""
+    widget = [VOTE] if vote else []
+    return page(
+        *QUESTION,
+        "Doctor Answers 2",
+        "It will come back",
+        *widget,
+        "The effect wears off in three to four months, sometimes sooner.",
+        block,
+        "Give it time",
+        *widget,
+        "Most asymmetry settles within weeks as the product wears off.",
+        "Ken Ito, MD\nBeverly Hills Dermatologist\n4.9 out of 5 stars 12 reviews",
+        SITE_DISCLAIMER,
+    )
+
+
+BLOCK_SHAPES = {  # the shapes a real block takes, each line optional (docs/FORMAT.md)
+    "full": ("Maria Olsen, MD, FAAD\n{line}\n4.8 out of 5 stars 112 reviews", "Maria Olsen", 112),
+    "no rating": ("Maria Olsen, MD, FAAD\n{line}", "Maria Olsen", None),
+    "no name": ("{line}\n4.8 out of 5 stars 112 reviews", None, 112),
+    "blank after name": (
+        "Maria Olsen, MD, FAAD\n\n{line}\n4.8 out of 5 stars 112 reviews",
+        "Maria Olsen",
+        112,
+    ),
+    "bare name": ("Maria Olsen\n{line}\n4.8 out of 5 stars 112 reviews", "Maria Olsen", 112),
+}
+
+
+@pytest.mark.parametrize("vote", [True, False], ids=["vote widgets", "no widgets"])
+@pytest.mark.parametrize("shape", list(BLOCK_SHAPES))
+@pytest.mark.parametrize(
+    ("place", "specialty"), ORDINARY_WORD_PLACES, ids=[p for p, _ in ORDINARY_WORD_PLACES]
+)
+def test_it_reads_a_place_that_begins_with_an_ordinary_word(place, specialty, shape, vote):
+    template, name, rating = BLOCK_SHAPES[shape]
+    block = template.format(line=f"{place} {specialty}")
+    thread = parse_thread(two_answer_page(block, vote=vote))
+
+    first, second = thread.answers
+    assert (first.doctor.name, first.doctor.place, first.doctor.specialty) == (
+        name,
+        place,
+        specialty,
+    )
+    assert first.doctor.review_count == rating
+    assert first.body == "The effect wears off in three to four months, sometimes sooner."
+    assert (second.headline, second.doctor.name) == ("Give it time", "Ken Ito")
+    assert thread.complete
+
+
+def test_it_reads_a_headline_ending_in_a_specialty_after_a_name_only_block_as_a_headline():
+    # Nothing confirms the line as the block's place (no rating below it, a blank line
+    # after the name): it opens the next answer, as its words say.
+    thread = parse_thread(
+        page(
+            *QUESTION,
+            "Doctor Answers 2",
+            "It will come back",
+            "The effect wears off in three to four months.",
+            "Maria Olsen, MD",
+            "Ask Your Plastic Surgeon",
+            "Your injector knows the dose that was used.",
+        )
+    )
+
+    assert headlines(thread) == ["It will come back", "Ask Your Plastic Surgeon"]
+    assert thread.answers[0].doctor == DoctorBlock("Maria Olsen", "MD", "", "", None, None)
+
+
 # --------------------------------------------------------------------------------------
 # Place and specialty, names
 # --------------------------------------------------------------------------------------

@@ -9,6 +9,49 @@ from .sources import Item
 
 Outcome = ImportRecord.Outcome
 
+# The summary line names this many incomplete files, then says how many more there are:
+# an operator can open a few, and a run of 100,000 cut-off files still prints one line.
+INCOMPLETE_NAMED = 3
+
+# Question fields an update can change, as the operator reads them; the rest of what
+# an import writes (hash, times) is provenance.
+_FIELD_LABELS = {
+    "title": "title",
+    "body": "question",
+    "patient_age": "patient details",
+    "patient_sex": "patient details",
+    "patient_treatment": "patient details",
+    "declared_answer_count": "answer count",
+    "disclaimer": "disclaimer",
+    "is_complete": "completeness",
+    "is_published": "published",
+    "source_file": "file name",
+    "captured_at": "capture date",
+}
+
+
+@dataclass
+class Changes:
+    """What an update changed in a stored thread, for the operator's per-file line."""
+
+    fields: set[str] = field(default_factory=set)  # Question field names
+    added: int = 0  # answers
+    updated: int = 0
+
+    def describe(self) -> str:
+        parts = []
+        labels = list(dict.fromkeys(_FIELD_LABELS[f] for f in _FIELD_LABELS if f in self.fields))
+        if labels:
+            parts.append(f"{', '.join(labels)} changed")
+        answers = [
+            f"{count} {'answer' if count == 1 else 'answers'} {verb}"
+            for count, verb in ((self.added, "added"), (self.updated, "changed"))
+            if count
+        ]
+        if answers:
+            parts.append(", ".join(answers))
+        return "; ".join(parts) or "nothing shown changed"
+
 
 @dataclass
 class ItemResult:
@@ -20,6 +63,15 @@ class ItemResult:
     content_hash: str = ""
     warnings: list[str] = field(default_factory=list)
     incomplete: bool = False
+    changes: Changes | None = None  # of an update written (None on a dry run)
+
+    def report(self) -> str:
+        """The file's line at verbosity 2: ``PATH: outcome[, incomplete][: details]``."""
+        head = f"{self.path}: {self.outcome}" + (", incomplete" if self.incomplete else "")
+        details = [self.changes.describe()] if self.changes else []
+        if self.message:
+            details.append(self.message)
+        return f"{head}: {'; '.join(details)}" if details else head
 
 
 @dataclass
@@ -28,6 +80,7 @@ class ImportSummary:
     total: int = 0
     counts: Counter = field(default_factory=Counter)
     incomplete: int = 0
+    incomplete_paths: list[str] = field(default_factory=list)  # the first INCOMPLETE_NAMED
     kept_staff_answers: int = 0
     duplicate_paths: int = 0
     seconds: float = 0.0
@@ -37,7 +90,10 @@ class ImportSummary:
         for result in results:
             self.total += 1
             self.counts[result.outcome] += 1
-            self.incomplete += result.incomplete
+            if result.incomplete:
+                self.incomplete += 1
+                if len(self.incomplete_paths) < INCOMPLETE_NAMED:
+                    self.incomplete_paths.append(result.path)
             if result.outcome == Outcome.FAILED:
                 self.failures.append(result)
             if on_result:
@@ -55,6 +111,14 @@ class ImportSummary:
             f"{c[Outcome.FAILED]:,} failed in {self.seconds:.1f} s ({self.rate:,.0f} {noun}/s)"
         )
 
+    def incomplete_note(self) -> str:
+        """``2 incomplete: a.txt, b.txt`` or ``7 incomplete: a, b, c and 4 more``; "" for none."""
+        if not self.incomplete:
+            return ""
+        named = ", ".join(self.incomplete_paths)
+        more = self.incomplete - len(self.incomplete_paths)
+        return f"{self.incomplete:,} incomplete: {named}" + (f" and {more:,} more" if more else "")
+
 
 def failed(item: Item, line: int | None, message: str) -> ItemResult:
     return ItemResult(item.path, Outcome.FAILED, line, message, None, item.content_hash)
@@ -64,7 +128,13 @@ def unchanged(item: Item, question_id: int) -> ItemResult:
     return ItemResult(item.path, Outcome.UNCHANGED, None, "", question_id, item.content_hash)
 
 
-def stored(item: Item, outcome: str, question_id, kept: Counter | None = None) -> ItemResult:
+def stored(
+    item: Item,
+    outcome: str,
+    question_id,
+    kept: Counter | None = None,
+    changes: Changes | None = None,
+) -> ItemResult:
     """The result of a parsed item written (or, on a dry run, that would be written)."""
     thread = item.thread
     warnings = list(thread.warnings)
@@ -81,4 +151,5 @@ def stored(item: Item, outcome: str, question_id, kept: Counter | None = None) -
         item.content_hash,
         warnings,
         incomplete=not thread.complete,
+        changes=changes,
     )

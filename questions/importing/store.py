@@ -8,7 +8,7 @@ staff left them; staff fixes to the thread's own text stay too. Every written th
 announced through `threads_changed`, the site's one "threads changed" point.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -21,7 +21,7 @@ from questions.models import Procedure, Question, TaggedArea, TaggedProcedure, T
 from questions.services import threads_changed
 from questions.tagging import KeywordIndex, questions_apply_auto_tags
 
-from .results import ItemResult, Outcome, failed, stored
+from .results import Changes, ItemResult, Outcome, failed, stored
 from .sources import Item
 from .threads import AnswerData, ThreadData, capture_time, match_tags
 from .vectors import NEW_QUESTION_VECTOR, search_texts
@@ -122,7 +122,10 @@ class ThreadStore:
         doctor_blocks = [a.doctor for t in threads for a in t.answers if a.doctor and a.doctor.name]
         doctor_ids = self.doctors.resolve(doctor_blocks)
         tags = {thread.source_key: self._tag_ids(thread) for thread in threads}
-        new_rows, updated = self._question_rows(threads, known, doctor_ids, tags, now)
+        changes: defaultdict[int, Changes] = defaultdict(Changes)  # of updated threads
+        new_rows, updated = self._question_rows(
+            threads, known, doctor_ids, tags, changes=changes, now=now
+        )
         # A new thread is written once: its answer facts come from the parsed file and its
         # search vector is built by the INSERT, not by a second pass over the rows.
         by_key = {
@@ -143,7 +146,7 @@ class ThreadStore:
             by_key.update((q.source_key, q.id) for q in updated)
 
         updated_ids = [q.id for q in updated]
-        kept = self._store_answers(threads, by_key, doctor_ids, set(updated_ids))
+        kept = self._store_answers(threads, by_key, doctor_ids, set(updated_ids), changes)
         self._store_tags(threads, by_key, tags)
         # Updated threads may keep staff tags and answers: derive theirs from the rows.
         threads_changed(question_ids=updated_ids)
@@ -153,7 +156,8 @@ class ThreadStore:
         results = {}
         for index, item in latest.values():
             outcome = Outcome.CREATED if item.source_key in new_keys else Outcome.UPDATED
-            results[index] = stored(item, outcome, by_key[item.source_key], kept)
+            qid = by_key[item.source_key]
+            results[index] = stored(item, outcome, qid, kept, changes.get(qid))
         for index, item in superseded:
             results[index] = stored(item, Outcome.UPDATED, by_key[item.source_key])
             results[index].message = "superseded by a later file for the same page in this run"
@@ -180,7 +184,7 @@ class ThreadStore:
                 if answer.doctor is not None and not thread.curated:
                     answer.doctor.captured_at = answer.captured_at
 
-    def _question_rows(self, threads, known, doctor_ids, tags, now) -> tuple[list[dict], list]:
+    def _question_rows(self, threads, known, doctor_ids, tags, *, changes, now) -> tuple:
         """Rows to insert for new threads, and stored questions updated from their files."""
         stored_questions = Question.objects.in_bulk(
             [known[t.source_key]["id"] for t in threads if t.source_key in known]
@@ -203,6 +207,9 @@ class ThreadStore:
                 # Staff fixes to the thread's text stay; provenance still moves on.
                 question = stored_questions[row["id"]]
                 values = self._values(thread, now, text=not question.edited_by_staff)
+                changes[question.pk].fields.update(
+                    name for name, value in values.items() if getattr(question, name) != value
+                )
                 for name, value in values.items():
                     setattr(question, name, value)
                 updated.append(question)
@@ -233,7 +240,7 @@ class ThreadStore:
             values["is_published"] = thread.published
         return values
 
-    def _store_answers(self, threads, by_key, doctor_ids, updated_ids) -> dict[int, int]:
+    def _store_answers(self, threads, by_key, doctor_ids, updated_ids, changes) -> Counter:
         """Create and update answers; return {question id: answers kept for staff}."""
         existing: dict[tuple[int, int], Answer] = {}
         if updated_ids:
@@ -246,6 +253,8 @@ class ThreadStore:
                 fields = answer_fields(data, doctor_ids, curated=thread.curated)
                 current = existing.get((qid, data.position))
                 if current is None:
+                    if qid in updated_ids:
+                        changes[qid].added += 1
                     create.append(
                         {**_NEW_ANSWER, **fields, "question_id": qid, "position": data.position}
                     )
@@ -254,6 +263,9 @@ class ThreadStore:
                 else:
                     current._changed = [k for k, v in fields.items() if getattr(current, k) != v]
                     if current._changed:
+                        # A page captured again dates every answer anew: not a change to say.
+                        if set(current._changed) - {"captured_at"}:
+                            changes[qid].updated += 1
                         for name in current._changed:
                             setattr(current, name, fields[name])
                         update.append(current)

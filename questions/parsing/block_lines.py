@@ -16,11 +16,11 @@ from decimal import Decimal
 from .text import _normalise_line
 from .vocabulary import (
     _CREDENTIALS,
+    _HEADLINE_WORDS,
     _NAME_PARTICLES,
     _NAME_PUNCT_RE,
     _NICKNAME_RE,
     _NOT_NAME_WORDS,
-    _NOT_PLACE_WORDS,
     _PLACE_CONNECTORS,
     _SPECIALTY_MODIFIERS,
     _TOKEN_RE,
@@ -128,6 +128,9 @@ def _int(digits: str) -> int:
 def _parse_place_line(text: str, words: list[str] | None = None) -> tuple[str, str] | None:
     """``(place, specialty)`` when the line reads as a block's place line, else None.
 
+    The specialty tail and the shape of the place (capitalised words, connectors) decide;
+    no word list does: "Great Falls Dermatologist" is a place line. Whether a line that
+    reads so *is* one also depends on its block (``blocks._takes_place``).
     ``words`` is ``text.split()`` when the caller has it already.
     """
     if len(text) > _MAX_PLACE_LINE_CHARS or text[-1] in ".!?:;,\"')" or not text[0].isupper():
@@ -144,8 +147,6 @@ def _parse_place_line(text: str, words: list[str] | None = None) -> tuple[str, s
         return None
     for word in words:
         key = word.casefold().strip(",()")
-        if key in _NOT_PLACE_WORDS:
-            return None
         if key in _PLACE_CONNECTORS or key[:2] in ("d'", "l'") or word[0].isdigit():
             continue
         if not word[0].isupper():
@@ -153,6 +154,12 @@ def _parse_place_line(text: str, words: list[str] | None = None) -> tuple[str, s
         if not word.isalpha() and not all(c.isalpha() or c in ".-'\u2019,()" for c in word):
             return None
     return place, specialty
+
+
+def _place_has_headline_words(place: str) -> bool:
+    """Does the place part hold a word headlines use ("See A Board Certified")? Only a
+    place line standing alone is judged by this (``blocks._takes_place``)."""
+    return any(word.casefold().strip(",()") in _HEADLINE_WORDS for word in place.split())
 
 
 def _is_credential(token: str) -> bool:

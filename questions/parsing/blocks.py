@@ -62,16 +62,17 @@ def _match_block(units: list[_Unit], i: int) -> tuple[int, DoctorBlock] | None:
             # "-David Gilpin" above the real place line). The site prints block names
             # without "Dr." or dashes.
             name = credentials = None
-        elif has_credentials or (follows and (nxt.place is not None or nxt.rating is not None)):
+        elif has_credentials or (
+            follows and (_takes_place(units, j + 1, units[j]) or nxt.rating is not None)
+        ):
             j += 1
         else:
             name = credentials = None
     place = specialty = ""
-    if j < n and (j == i or _block_line_follows(units[j])):
-        split = units[j].place
-        if split is not None and (split[0] or name is not None or _rating_follows(units, j)):
-            place, specialty = split
-            j += 1
+    name_line = units[i] if name is not None else None
+    if j < n and (j == i or _block_line_follows(units[j])) and _takes_place(units, j, name_line):
+        place, specialty = units[j].place
+        j += 1
     rating = reviews = None
     if j < n and (j == i or _block_line_follows(units[j])) and units[j].rating is not None:
         rating, reviews = units[j].rating
@@ -84,6 +85,26 @@ def _match_block(units: list[_Unit], i: int) -> tuple[int, DoctorBlock] | None:
 def _block_line_follows(unit: _Unit) -> bool:
     # Lines of one block may be parted by a blank line or two, never by junk lines.
     return not unit.vote and not unit.broken and unit.gap <= _MAX_BLOCK_GAP
+
+
+def _takes_place(units: list[_Unit], j: int, name_line: _Unit | None = None) -> bool:
+    """Is the unit at ``j``, which may read as a place line, the place line of a block
+    whose name line (if any) is ``name_line``?
+
+    Its block decides first: a rating line just below it, or a name with credentials just
+    above it (no blank line between), make it one whatever its words, since real places
+    begin with ordinary words ("Great Falls", "Long Beach"). A line with neither could as
+    well be the next answer's headline ("Ask Your Plastic Surgeon"): only then do its
+    words decide, and a place-less specialty ("Plastic Surgeon") needs a name above it.
+    """
+    unit = units[j]
+    if unit.place is None:
+        return False
+    if _rating_follows(units, j):
+        return True
+    if name_line is not None and name_line.name[2] and unit.gap == 0:
+        return True
+    return unit.place_alone and (bool(unit.place[0]) or name_line is not None)
 
 
 def _rating_follows(units: list[_Unit], j: int) -> bool:

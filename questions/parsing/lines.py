@@ -18,7 +18,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from .block_lines import _parse_name_line, _parse_place_line, _parse_rating
+from .block_lines import (
+    _parse_name_line,
+    _parse_place_line,
+    _parse_rating,
+    _place_has_headline_words,
+)
 from .text import _ending
 from .vocabulary import (
     _BANNER_FULL_RE,
@@ -83,6 +88,7 @@ class _Unit:
         "headline_shaped",
         "name",
         "place",
+        "place_alone",
         "rating",
         "block_line",
         "tokens",
@@ -121,6 +127,9 @@ class _Unit:
     # Doctor-block readings of the line, when it is short enough to be one.
     name: tuple[str, str, bool] | None
     place: tuple[str, str] | None
+    # The place reading holds with no name above and no rating below to confirm it: no
+    # word of the place is one headlines use. Otherwise a lone line is a headline.
+    place_alone: bool
     rating: tuple[Decimal | None, int | None] | None
     block_line: bool  # any of the three readings
     tokens: list[str] | None  # text.split(), when _describe needed it
@@ -259,6 +268,7 @@ def _describe(unit: _Unit) -> None:
     unit.leads_on = greeting_only or last == ":"
     unit.name = name
     unit.place = place
+    unit.place_alone = place is not None and not _place_has_headline_words(place[0])
     unit.rating = rating
     unit.block_line = name is not None or place is not None or rating is not None
     # Could the line be a headline at all? Short (it is), at most two sentences, not a
@@ -269,7 +279,7 @@ def _describe(unit: _Unit) -> None:
         and not (greeting or signoff or signature or bullet)
         and last not in ":,;"
         and rating is None
-        and place is None
+        and not unit.place_alone
         and (first in _NOT_COUNT_START or _match_count(text) is None)
     )
 
@@ -284,7 +294,7 @@ def _describe_long(unit: _Unit, size: int, *, never_starts: bool, last: str) -> 
     unit.leads_on = last == ":"
     unit.headline_shaped = False
     unit.name = unit.place = unit.rating = None
-    unit.block_line = False
+    unit.place_alone = unit.block_line = False
 
 
 def _block_shapes(unit: _Unit, text: str, size: int, first: str, last: str):

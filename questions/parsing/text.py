@@ -25,17 +25,30 @@ from .vocabulary import (
     _sub_zero_width,
 )
 
+# Byte-order marks and the encodings they announce, longest first: the UTF-32 LE mark
+# begins with the UTF-16 LE one.
+_BYTE_ORDER_MARKS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32 LE"),
+    (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32 BE"),
+    (b"\xef\xbb\xbf", "utf-8", "UTF-8"),
+    (b"\xff\xfe", "utf-16-le", "UTF-16 LE"),
+    (b"\xfe\xff", "utf-16-be", "UTF-16 BE"),
+)
+
 
 def decode_thread_bytes(data: bytes) -> str:
-    """Decode a thread file: UTF-8 with an optional BOM; anything else is a ParseError."""
+    """Decode a thread file: UTF-8, or any Unicode encoding its byte-order mark announces
+    (UTF-8, UTF-16 or UTF-32, as editors on Windows save text); anything else is a
+    ParseError that says what the file looks like."""
+    for mark, codec, name in _BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            return _decode_marked(data, len(mark), codec, name)
     nul = data.find(b"\x00")
     if nul != -1:
         raise ParseError(
-            f"binary file (NUL byte at offset {nul}), not a text thread page",
+            f"binary file (NUL byte at offset {nul}){_looks_like_utf16(data)}",
             line=data.count(b"\n", 0, nul) + 1,
         )
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -43,6 +56,44 @@ def decode_thread_bytes(data: bytes) -> str:
             f"not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset {exc.start})",
             line=data.count(b"\n", 0, exc.start) + 1,
         ) from None
+
+
+def _decode_marked(data: bytes, start: int, codec: str, name: str) -> str:
+    """The text after a byte-order mark, in the encoding it announces. Offsets in errors
+    count from the start of the file, lines from the text decoded before the fault."""
+    body = data[start:]
+    try:
+        text = body.decode(codec)
+    except UnicodeDecodeError as exc:
+        before = body[: exc.start].decode(codec, errors="replace")
+        raise ParseError(
+            f"{name} text (byte-order mark {data[:start].hex(' ').upper()}) that does not "
+            f"decode: {exc.reason} at offset {start + exc.start}",
+            line=before.count("\n") + 1,
+        ) from None
+    nul = text.find("\x00")
+    if nul != -1:
+        raise ParseError(
+            f"{name} text with a NUL character, not a text thread page",
+            line=text.count("\n", 0, nul) + 1,
+        )
+    return text
+
+
+def _looks_like_utf16(data: bytes) -> str:
+    """What a file with NUL bytes is, when it reads as UTF-16 without its mark: most of
+    the text is ASCII, so every other byte is NUL (the high byte of each character)."""
+    sample = data[:400]
+    half = len(sample) // 2
+    if half >= 2:
+        for name, high in (("LE", 1), ("BE", 0)):
+            # High bytes nearly all NUL, low bytes nearly none: not a run of zeros.
+            highs, lows = sample[high::2].count(0), sample[1 - high :: 2].count(0)
+            if highs * 10 >= half * 9 and lows * 10 <= half:
+                return (
+                    f": looks like UTF-16 {name} text without a byte-order mark; save it as UTF-8"
+                )
+    return ", not a text thread page"
 
 
 def _normalised_lines(text: str) -> list[str]:

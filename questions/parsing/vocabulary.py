@@ -164,9 +164,12 @@ _NAME_PARTICLES = _word_set(
     "de la le del della di da dos das du des van von der den ten ter y bin al el st. st"
 )
 
-# Words that never appear in a place name but often in headlines and body lines that happen
-# to end in a specialty ("See A Board Certified Dermatologist").
-_NOT_PLACE_WORDS = _word_set(
+# Words of headlines and body lines that happen to end in a specialty ("See A Board
+# Certified Dermatologist", "Ask Your Plastic Surgeon"). They never veto a place line that
+# its block confirms (a name just above, a rating just below): real places begin with
+# ordinary words too ("Great Falls", "Long Beach"). They only tell a line standing alone,
+# which could as well be the next answer's headline, which of the two it is.
+_HEADLINE_WORDS = _word_set(
     """botox dysport xeomin jeuveau filler fillers injection injections injector injectors
     see ask consult consulting visit find choose go get need needs seek talk speak call
     contact check recheck board certified experienced qualified expert skilled trained

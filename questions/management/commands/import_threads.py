@@ -42,8 +42,9 @@ class Command(BaseCommand):
 
         def on_start(total):
             nonlocal progress
-            # A bar only for people watching a terminal, and only when there is a wait.
-            if verbosity and total >= PROGRESS_MIN_FILES and sys.stderr.isatty():
+            # A bar only for people watching a terminal, and only when there is a wait;
+            # at -v 2 the line of each file shows the progress.
+            if verbosity == 1 and total >= PROGRESS_MIN_FILES and sys.stderr.isatty():
                 from tqdm import tqdm
 
                 progress = tqdm(total=total, unit="file", file=sys.stderr, leave=False)
@@ -56,10 +57,8 @@ class Command(BaseCommand):
                 line = f"{where}: {result.message}"
                 failed.append(line)
                 self.stderr.write(self.style.ERROR(line))
-            elif result.message and verbosity >= 2:
-                self.stdout.write(f"{result.path}: {result.outcome}: {result.message}")
-            elif verbosity >= 3:
-                self.stdout.write(f"{result.path}: {result.outcome}")
+            elif verbosity >= 2:
+                self.stdout.write(result.report())
 
         def on_wait():
             self.stderr.write("Another import is running; waiting for it to finish...")
@@ -85,7 +84,7 @@ class Command(BaseCommand):
             line = ("Dry run, nothing written. " if dry_run else "") + summary.line(noun)
             extras = []
             if summary.incomplete:
-                extras.append(f"{summary.incomplete:,} incomplete")
+                extras.append(summary.incomplete_note())
             if summary.duplicate_paths:
                 extras.append(f"{summary.duplicate_paths:,} duplicate paths ignored")
             if extras:
