@@ -9,8 +9,8 @@ STAMP := $(VENV)/.installed-stamp
 
 # Development values, set explicitly; production sets its own in the environment. No page
 # cache while developing: an edited template shows at once.
-DEV_ENV := DEBUG=1 SECRET_KEY=dev-only-not-secret ALLOWED_HOSTS=127.0.0.1,localhost PAGE_CACHE_SECONDS=0
-TEST_ENV := SECRET_KEY=test-only-not-secret ALLOWED_HOSTS=127.0.0.1,localhost,testserver
+DEV_ENV := DEBUG=1 SECRET_KEY=dev-only-not-secret ALLOWED_HOSTS=127.0.0.1,localhost PAGE_CACHE_SECONDS=0 SITE_URL=http://127.0.0.1:$(PORT)
+TEST_ENV := SECRET_KEY=test-only-not-secret ALLOWED_HOSTS=127.0.0.1,localhost,testserver SITE_URL=http://testserver
 
 .PHONY: run serve serve-env test lint format install migrate chromium wrk bench bench-import bench-pages clean
 
@@ -40,7 +40,8 @@ serve: serve-env install
 	exec $(BIN)/gunicorn --config kbsite/gunicorn.conf.py kbsite.wsgi
 
 serve-env:
-	@test -n "$$SECRET_KEY" || { echo "make serve: SECRET_KEY is not set. Set it (and ALLOWED_HOSTS, DATABASE_URL) in the environment; production never uses a made-up key." >&2; exit 2; }
+	@test -n "$$SECRET_KEY" || { echo "make serve: SECRET_KEY is not set. Set it (and ALLOWED_HOSTS, SITE_URL, DATABASE_URL) in the environment; production never uses a made-up key." >&2; exit 2; }
+	@test -n "$$SITE_URL" || { echo "make serve: SITE_URL is not set. Set it to the site's public origin (e.g. https://answers.example.org): canonical links, sitemaps and feeds are built from it." >&2; exit 2; }
 
 # Browser tests drive Debian's Chromium; install it when missing and we may (root + apt).
 chromium:

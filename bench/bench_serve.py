@@ -90,6 +90,7 @@ def start_server(url, port, cache_seconds):
         "DATABASE_URL": url,
         "SECRET_KEY": "bench-only-not-secret",
         "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": f"http://127.0.0.1:{port}",
         "PORT": str(port),
         "PAGE_CACHE_SECONDS": str(cache_seconds),
         "DEBUG": "",

@@ -72,7 +72,9 @@ def cached_page(view):
     def wrapper(request, *args, **kwargs):
         if not _cacheable(request):
             return view(request, *args, **kwargs)
-        url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:32]
+        # The path alone: pages name the configured origin (kbsite.site), never the host
+        # a request claims, so every host allowed gets the same page.
+        url = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
         try:
             version = data_version()
             key = f"page:{version}:{url}"

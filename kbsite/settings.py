@@ -6,6 +6,7 @@ project runs its own embedded PostgreSQL in `.pgdata/` (see kbsite/embedded_db.p
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -34,6 +35,18 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# The site's one public origin, scheme included (https behind a TLS proxy): every absolute
+# URL (canonical links, og:url, JSON-LD, sitemaps, feeds, robots.txt) is built from it,
+# never from the Host header, which any client may set. `make serve` requires it; without
+# it, development and scripts get the first allowed host over http.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+if not SITE_URL:
+    SITE_URL = f"http://{next(iter(ALLOWED_HOSTS), 'localhost')}"
+if not re.fullmatch(r"https?://[^/?#\s]+", SITE_URL):
+    raise ImproperlyConfigured(
+        f"SITE_URL must be a scheme and a host, e.g. https://example.org, not {SITE_URL!r}."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -90,6 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "kbsite.site.site_url",
             ],
         },
     },

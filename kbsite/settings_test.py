@@ -9,6 +9,7 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+os.environ.setdefault("SITE_URL", "http://testserver")
 
 from kbsite.settings import *  # noqa: E402,F403
 from kbsite.settings import STORAGES  # noqa: E402

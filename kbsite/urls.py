@@ -8,6 +8,7 @@ from questions.views import robots_txt
 
 from . import views
 from .http import get_or_head_only, public
+from .site import on_site
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
@@ -17,13 +18,13 @@ urlpatterns = [
     # An index, because 100,000 threads is more than one sitemap file may list.
     path(
         "sitemap.xml",
-        public(sitemap_views.index),
+        public(on_site(sitemap_views.index)),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        public(sitemap_views.sitemap),
+        public(on_site(sitemap_views.sitemap)),
         {"sitemaps": SITEMAPS, "template_name": "sitemaps/urlset.xml"},
         name="sitemap_section",
     ),

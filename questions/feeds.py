@@ -1,5 +1,6 @@
 """Atom feeds of new threads: site-wide and per procedure."""
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -9,6 +10,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.text import Truncator
 
+from kbsite.site import absolute
 from questions.facets import facet_index
 from questions.models import Procedure, Question
 
@@ -16,12 +18,25 @@ FEED_ITEMS = 30
 
 
 class LatestQuestionsFeed(Feed):
+    """Links are absolute, from the configured origin (kbsite.site): Django would
+    otherwise complete them with the request's Host header."""
+
     feed_type = Atom1Feed
     title = "New questions answered by doctors"
     subtitle = "The newest patient questions and the doctors' answers."
 
     def link(self):
-        return reverse("questions:list")
+        return absolute(reverse("questions:list"))
+
+    def feed_url(self):
+        return absolute(reverse("questions:feed"))
+
+    # RFC 4287 wants an author for a feed whose entries name none: the site.
+    def author_name(self):
+        return settings.SITE_NAME
+
+    def author_link(self):
+        return absolute("/")
 
     def items(self):
         return self.newest(Question.objects.published())
@@ -45,7 +60,7 @@ class LatestQuestionsFeed(Feed):
         return f"{escape(Truncator(question.body).words(60))} ({answers})"
 
     def item_link(self, question):
-        return question.get_absolute_url()
+        return absolute(question.get_absolute_url())
 
     def item_pubdate(self, question):
         # When the thread was published here: the one date of ours a feed can promise.
@@ -73,7 +88,10 @@ class ProcedureQuestionsFeed(LatestQuestionsFeed):
         return f"The newest patient questions about {procedure.name}, answered by doctors."
 
     def link(self, procedure):
-        return procedure.get_absolute_url()
+        return absolute(procedure.get_absolute_url())
+
+    def feed_url(self, procedure):
+        return absolute(reverse("questions:procedure_feed", args=[procedure.slug]))
 
     def items(self, procedure):
         # No state on self: one Feed instance serves every request.

@@ -7,6 +7,7 @@ from django.db.models import Max, OuterRef, Subquery
 from django.urls import reverse
 
 from answers.models import Answer, Doctor
+from kbsite.site import site_scheme
 from questions.facets import facet_index
 from questions.models import Procedure, Question, TreatmentArea
 
@@ -32,7 +33,15 @@ class _PublishedById(Sequence):
         return list(rows.only("pk", "slug", "updated_at").order_by("pk"))
 
 
-class QuestionSitemap(Sitemap):
+class _OnSite(Sitemap):
+    """A sitemap whose URLs have the configured scheme (the host: kbsite.site.on_site)."""
+
+    @property
+    def protocol(self):
+        return site_scheme()
+
+
+class QuestionSitemap(_OnSite):
     # Far below the 50,000 the protocol allows: rendering costs about 0.1 ms per URL, so a
     # file stays near a tenth of a second; a million threads make 1,000 files.
     limit = 1000
@@ -49,7 +58,7 @@ class QuestionSitemap(Sitemap):
         return Question.objects.published().aggregate(latest=Max("updated_at"))["latest"]
 
 
-class _TagSitemap(Sitemap):
+class _TagSitemap(_OnSite):
     model = None
     facet = None
 
@@ -69,7 +78,7 @@ class AreaSitemap(_TagSitemap):
     facet = "areas"
 
 
-class DoctorSitemap(Sitemap):
+class DoctorSitemap(_OnSite):
     limit = 1000
 
     def items(self):
@@ -87,7 +96,7 @@ class DoctorSitemap(Sitemap):
         )
 
 
-class PagesSitemap(Sitemap):
+class PagesSitemap(_OnSite):
     def items(self):
         return ["questions:list", "questions:procedure_list", "questions:area_list"]
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from answers.models import Answer, Doctor
 from kbsite.pagination import paginate
+from kbsite.site import absolute
 from questions.facets import facet_index
 from questions.forms import (
     SORT_CHOICES,
@@ -237,21 +238,21 @@ def _bounded(text):
     return Truncator(text).chars(JSON_LD_TEXT_CHARS)
 
 
-def _page_data(request, question, answers):
+def _page_data(question, answers):
     """schema.org data for search engines: the page, its question and each answer.
 
     A MedicalWebPage whose main entity is the Question, not a QAPage: Google's QAPage is
     for forums where visitors post answers, and a page marked up as one promises that.
     This is a curated archive of answers copied from elsewhere; nobody answers here.
     """
-    url = request.build_absolute_uri(question.get_absolute_url())
+    url = absolute(question.get_absolute_url())
 
     def author(answer):
         if answer.doctor_id:
             return {
                 "@type": "Person",
                 "name": answer.doctor.name,
-                "url": request.build_absolute_uri(answer.doctor.get_absolute_url()),
+                "url": absolute(answer.doctor.get_absolute_url()),
             }
         if not answer.has_byline:
             return None
@@ -306,8 +307,8 @@ def question_detail(request, pk, slug):
         "counts": counts,
         "disclaimer": question.disclaimer or settings.SITE_DISCLAIMER,
         "related": related,
-        "page_data": _page_data(request, question, answers),
-        "canonical_url": request.build_absolute_uri(question.get_absolute_url()),
+        "page_data": _page_data(question, answers),
+        "canonical_url": absolute(question.get_absolute_url()),
         "page_title": question.title,
         "page_description": _description(question.body or question.title),
     }
@@ -422,7 +423,7 @@ def _listed(names: list[str]) -> str:
 
 @require_GET
 def robots_txt(request):
-    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    sitemap = absolute(reverse("sitemap"))
     lines = [
         "User-agent: *",
         # Only what must never be fetched. Search and filter pages may be: they say

@@ -118,3 +118,96 @@ def test_a_doctor_page_describes_the_doctor_and_an_empty_one_is_not_found(client
     assert text.startswith("1 answer by Jo Li")
     assert client.get(silent.get_absolute_url()).status_code == 404
     assert admin_client.get(silent.get_absolute_url()).status_code == 200
+
+
+ORIGIN = "https://answers.example.org"
+
+
+@pytest.fixture
+def configured_origin(settings):
+    settings.SITE_URL = ORIGIN
+    settings.ALLOWED_HOSTS = ["testserver", "localhost"]
+
+
+def absolute_urls(body: str) -> list[str]:
+    return re.findall(r"https?://[^\s\"'<>)]+", body)
+
+
+def test_absolute_urls_come_from_the_configured_origin_never_the_host_header(
+    client, configured_origin
+):
+    urls = make_site()
+    pages = [u for u in urls if u not in ("/healthz", "/readyz")]
+
+    for url in pages:
+        body = client.get(url, HTTP_HOST="localhost:18777").content.decode()
+        for found in absolute_urls(body):
+            assert "localhost" not in found, f"{url}: {found}"
+    for url in [urls[1], "/sitemap.xml", "/sitemap-questions.xml", "/feed/", "/robots.txt"]:
+        body = client.get(url, HTTP_HOST="localhost:18777").content.decode()
+        assert ORIGIN in body, url
+
+
+def test_a_cached_page_is_the_same_page_whatever_the_host(client, configured_origin, settings):
+    from django.core.cache import cache
+
+    settings.PAGE_CACHE_SECONDS = 600
+    cache.clear()
+    url = make_site()[1]
+
+    first = client.get(url, HTTP_HOST="localhost").content
+    second = client.get(url, HTTP_HOST="testserver").content
+
+    assert first == second
+    assert b"localhost" not in first
+    cache.clear()
+
+
+def test_every_feed_names_its_author_the_site(client, settings):
+    from xml.etree import ElementTree
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    for url in [u for u in make_site() if u.endswith("/feed/")]:
+        feed = ElementTree.fromstring(client.get(url).content)
+        assert feed.find(f"{atom}author/{atom}name").text == settings.SITE_NAME, url
+        assert feed.find(f"{atom}author/{atom}uri").text == "http://testserver/", url
+
+
+def test_make_serve_refuses_to_start_without_a_site_url():
+    import os
+    import subprocess
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "MAKEFLAGS"}}
+    env["SECRET_KEY"] = "test-only-not-secret"
+    result = subprocess.run(
+        ["make", "--no-print-directory", "serve"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "SITE_URL is not set" in result.stderr
+    assert "gunicorn" not in result.stdout
+
+
+def test_a_site_url_with_a_path_is_refused_at_start():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "SITE_URL": "https://answers.example.org/kb", "SECRET_KEY": "x"}
+    env["DJANGO_SETTINGS_MODULE"] = "kbsite.settings"
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "SITE_URL must be a scheme and a host" in result.stderr

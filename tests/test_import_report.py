@@ -89,7 +89,8 @@ def test_verbosity_2_says_what_changed_in_an_updated_file_and_lists_unchanged_on
 
     assert status == 0, err
     assert lines_about(out, path) == [
-        f"{path}: updated: title, answer count, capture date changed; 1 answer added, 1 answer changed"
+        f"{path}: updated: title, answer count, capture date changed; "
+        "1 answer added, 1 answer changed"
     ]
     for other in sorted(workdir.glob("00[1-4]_*.txt")):
         assert lines_about(out, other) == [f"{other}: unchanged"]
