@@ -302,10 +302,17 @@ _FACETS = {
 
 @require_GET
 def tag_index(request, facet):
-    """Every procedure (or area), with how many published threads it tags."""
+    """The procedures (or areas) that tag published threads, with how many.
+
+    Visitors see only those with threads: an entry reading "0 questions" leads to an
+    empty page. Staff see every entry, the unused ones included, to curate them; their
+    requests carry a session, so the page cache never serves their version to visitors.
+    """
     config = _FACETS[facet]
     totals = facet_index().tag_totals(facet)
     tags = list(config["model"].objects.order_by("name"))
+    if not request.user.is_staff:
+        tags = [tag for tag in tags if totals.get(tag.pk)]
     for tag in tags:
         tag.thread_count = totals.get(tag.pk, 0)
     context = {
