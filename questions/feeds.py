@@ -1,4 +1,4 @@
-"""Atom feeds of new threads: site-wide and per procedure."""
+"""Atom feeds of new threads: site-wide, per procedure and per treatment area."""
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -7,7 +7,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.text import Truncator
 
-from questions.models import Procedure, Question
+from questions.models import Procedure, Question, TreatmentArea
 
 FEED_ITEMS = 30
 
@@ -52,19 +52,40 @@ class LatestQuestionsFeed(Feed):
         return [procedure.name for procedure in question.procedures.all()]
 
 
-class ProcedureQuestionsFeed(LatestQuestionsFeed):
+class _TagQuestionsFeed(LatestQuestionsFeed):
+    """The newest threads of one procedure or area: the tag's page as a feed."""
+
+    model = None
+
     def get_object(self, request, slug):
-        return get_object_or_404(Procedure, slug=slug)
+        return get_object_or_404(self.model, slug=slug)
 
-    def title(self, procedure):
-        return f"New questions about {procedure.name}"
+    def title(self, tag):
+        return f"New questions about {tag.name}"
 
-    def subtitle(self, procedure):
-        return f"The newest patient questions about {procedure.name}, answered by doctors."
+    def subtitle(self, tag):
+        return f"The newest patient questions about {tag.name}, answered by doctors."
 
-    def link(self, procedure):
-        return procedure.get_absolute_url()
+    def link(self, tag):
+        return tag.get_absolute_url()
 
-    def items(self, procedure):
+    def items(self, tag):
         # No state on self: one Feed instance serves every request.
-        return self.newest(Question.objects.published().with_procedure(procedure.slug))
+        return self.newest(self.tagged(Question.objects.published(), tag))
+
+    def tagged(self, questions, tag):
+        raise NotImplementedError
+
+
+class ProcedureQuestionsFeed(_TagQuestionsFeed):
+    model = Procedure
+
+    def tagged(self, questions, procedure):
+        return questions.with_procedure(procedure.slug)
+
+
+class AreaQuestionsFeed(_TagQuestionsFeed):
+    model = TreatmentArea
+
+    def tagged(self, questions, area):
+        return questions.with_area(area.slug)

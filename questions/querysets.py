@@ -97,6 +97,11 @@ class QuestionQuerySet(models.QuerySet):
     def with_procedure(self, slug):
         return self.filter(tagged_procedures__tag__slug=slug)
 
+    def with_area(self, slug):
+        """Threads tagged with one treatment area: a join, which a feed's newest-first
+        LIMIT walks from the newest thread (in_areas groups, for many areas at once)."""
+        return self.filter(tagged_areas__tag__slug=slug)
+
     def answered_by_specialty(self, specialty):
         """Threads with a published answer by a doctor (or unnamed byline) of this specialty.
 

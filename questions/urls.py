@@ -22,5 +22,6 @@ urlpatterns = [
     ),
     path("areas/", public(views.tag_index), {"facet": "areas"}, name="area_list"),
     path("areas/<slug:slug>/", public(views.tag_detail), {"facet": "areas"}, name="area_detail"),
+    path("areas/<slug:slug>/feed/", public(feeds.AreaQuestionsFeed()), name="area_feed"),
     path("feed/", public(feeds.LatestQuestionsFeed()), name="feed"),
 ]
