@@ -1,5 +1,6 @@
 """Atom feeds of new threads: site-wide, per procedure and per treatment area."""
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -14,7 +15,9 @@ FEED_ITEMS = 30
 
 class LatestQuestionsFeed(Feed):
     feed_type = Atom1Feed
-    title = "New questions answered by doctors"
+    title = f"New questions answered by doctors · {settings.SITE_NAME}"
+    # Atom requires an author of the feed, or of every entry: the site compiles them.
+    author_name = settings.SITE_NAME
     subtitle = "The newest patient questions and the doctors' answers."
 
     def link(self):

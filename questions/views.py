@@ -4,6 +4,9 @@ Every view loads a fixed number of queries whatever the rows shown (pinned in th
 tests/test_views_* modules) and only ever reads published threads and published answers.
 """
 
+import functools
+from pathlib import Path
+
 from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse, QueryDict
@@ -160,6 +163,8 @@ def question_list(request):
             for slug in active_areas
         ],
         "is_filtered": is_filtered,
+        # The home page says what the site is; searches and filters lead with results.
+        "is_home": not filters["q"] and not is_filtered and page.number == 1,
         "page_title": _list_title(filters, by_slug, page),
         "page_description": (
             "Patients' questions about cosmetic treatments, answered by doctors: search "
@@ -348,6 +353,23 @@ def tag_detail(request, facet, slug):
         ),
     }
     return render(request, config["template"], context)
+
+
+# Read once: the icon is part of the code, not of the data.
+_FAVICON = Path(settings.BASE_DIR, "static", "favicon.ico")
+
+
+@require_GET
+def favicon_ico(request):
+    """The ICO that browsers ask for at the root (pages link the SVG and this too)."""
+    response = HttpResponse(_favicon_bytes(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@functools.cache
+def _favicon_bytes():
+    return _FAVICON.read_bytes()
 
 
 @require_GET

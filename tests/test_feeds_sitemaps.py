@@ -39,7 +39,10 @@ def test_it_publishes_an_atom_feed_of_new_threads(client):
 
     root, entries = atom_entries(client, reverse("questions:feed"))
 
-    assert root.find(f"{ATOM}title").text == "New questions answered by doctors"
+    assert (
+        root.find(f"{ATOM}title").text
+        == "New questions answered by doctors · Doctor Answers Archive"
+    )
     assert [e.find(f"{ATOM}title").text for e in entries] == ["Newer thread", "Older thread"]
     link = entries[0].find(f"{ATOM}link").get("href")
     assert link == f"http://testserver{newer.get_absolute_url()}"

@@ -59,7 +59,10 @@ def test_it_shows_a_procedure_with_its_description_and_threads(client):
     assert "2 questions" in html
     assert 'href="/?procedure=botox">Search and filter these questions</a>' in html
     assert 'href="/procedures/botox/feed/"' in html
-    assert "<title>Botox: patients&#x27; questions answered by doctors · kbsite</title>" in html
+    assert (
+        "<title>Botox: patients&#x27; questions answered by doctors"
+        " · Doctor Answers Archive</title>" in html
+    )
 
 
 def test_it_shows_an_area_with_its_threads(client):
