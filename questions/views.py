@@ -163,6 +163,8 @@ def question_list(request):
             for slug in active_areas
         ],
         "is_filtered": is_filtered,
+        # Shown on the collapsed filter panel of a phone: what it holds is in use.
+        "facets_selected": bool(filters["procedure"]) + len(active_areas),
         # The home page says what the site is; searches and filters lead with results.
         "is_home": not filters["q"] and not is_filtered and page.number == 1,
         "page_title": _list_title(filters, by_slug, page),
