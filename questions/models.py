@@ -285,3 +285,43 @@ class ThreadChange(models.Model):
 
     def __str__(self):
         return f"#{self.pk}: thread {self.question_id}"
+
+
+class SearchWord(models.Model):
+    """One word of the published threads' text, with how many of them use it: the
+    vocabulary that "Did you mean" corrects a search from (questions.searchwords).
+
+    Kept by questions.services.threads_changed, through ThreadWords. Matched by its
+    trigrams (a GIN-indexed array): the embedded PostgreSQL has no pg_trgm, so the
+    trigrams are stored, the way pg_trgm makes them ("  b", " bo", "bot", ...).
+    """
+
+    word = models.CharField(max_length=30, primary_key=True)
+    # Not PositiveIntegerField: its CHECK would refuse the negative difference that
+    # _UPDATE_SQL proposes before ON CONFLICT adds it to the stored count.
+    threads = models.IntegerField()
+    trigrams = ArrayField(models.CharField(max_length=3))
+
+    class Meta:
+        indexes = [GinIndex(fields=["trigrams"], name="search_word_trigrams")]
+
+    def __str__(self):
+        return self.word
+
+
+class ThreadWords(models.Model):
+    """The distinct words one published thread contributed to SearchWord, as last
+    counted: what to subtract when it changes, is unpublished or is deleted.
+
+    Not a foreign key: a deleted thread's words must outlive it until they are taken
+    off the counts.
+    """
+
+    question_id = models.BigIntegerField(primary_key=True)
+    words = ArrayField(models.CharField(max_length=30))
+
+    class Meta:
+        verbose_name_plural = "thread words"
+
+    def __str__(self):
+        return f"thread {self.question_id}"
