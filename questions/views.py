@@ -154,6 +154,7 @@ def question_list(request):
         "questions": page.object_list,
         "result_total": found.counts["total"],
         "result_capped": found.capped,
+        "suggestion": found.suggestion,
         "search_limit": f"{found.limit:,}",
         "procedure_facets": procedure_facets,
         "area_facets": area_facets,
