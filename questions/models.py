@@ -298,7 +298,8 @@ class SearchWord(models.Model):
 
     word = models.CharField(max_length=30, primary_key=True)
     # Not PositiveIntegerField: its CHECK would refuse the negative difference that
-    # _UPDATE_SQL proposes before ON CONFLICT adds it to the stored count.
+    # questions.searchwords proposes before ON CONFLICT adds it to the stored count.
+    # 0: no published thread uses the word any more (kept, never suggested).
     threads = models.IntegerField()
     trigrams = ArrayField(models.CharField(max_length=3))
 

@@ -5,8 +5,8 @@ Kept current by questions.services.threads_changed, the point every write ends i
 their text once, splits it into words here in Python (a tenth of what PostgreSQL's
 parsers cost: 0.05 ms a thread instead of 0.9-1.3 ms), and moves the counts by the
 difference between these words and those the thread gave last time (ThreadWords). So
-a count is the number of published threads using the word, exactly, and a word no
-thread uses any more leaves the list.
+a count is the number of published threads using the word, exactly; a word no thread
+uses any more stays at 0 and is never suggested.
 
 A search that finds nothing (or almost nothing) asks `corrections` for the nearest
 listed word of each word it does not know: the candidates share trigrams with it (the
@@ -70,7 +70,6 @@ WITH fresh AS (
 INSERT INTO {_WORDS} (word, threads, trigrams)
 SELECT word, d, {_TRIGRAMS_SQL.format(word="word")} FROM delta ORDER BY word
 ON CONFLICT (word) DO UPDATE SET threads = {_WORDS}.threads + excluded.threads
-RETURNING word, threads
 """
 
 
@@ -83,7 +82,12 @@ def words_of(text: str) -> set[str]:
 
 def search_words_update(*, question_ids: list[int]) -> None:
     """Bring the word counts up to date with these threads' current text (or their
-    absence: deleted and unpublished threads give no words). Three queries."""
+    absence: deleted and unpublished threads give no words). Two queries.
+
+    A word no thread uses any more stays, at 0, and is never suggested: deleting it here
+    would cost every write a third query, and a word that comes and goes (an answer
+    hidden and shown) keeps its row.
+    """
     if not question_ids:
         return
     with connection.cursor() as cursor:
@@ -97,9 +101,6 @@ def search_words_update(*, question_ids: list[int]) -> None:
                 "changed": question_ids,
             },
         )
-        gone = [word for word, threads in cursor.fetchall() if threads <= 0]
-        if gone:
-            cursor.execute(f"DELETE FROM {_WORDS} WHERE word = ANY(%s)", [gone])
 
 
 # Candidates per unknown word that share a trigram with it, the most similar first.
@@ -118,7 +119,7 @@ CROSS JOIN LATERAL (
         SELECT count(*) FROM unnest(s.trigrams) x WHERE x = ANY(g.trigrams)
     )) AS similarity
     FROM {_WORDS} s
-    WHERE s.trigrams && g.trigrams
+    WHERE s.trigrams && g.trigrams AND s.threads > 0
     ORDER BY similarity DESC, s.threads DESC
     LIMIT {CANDIDATES}
 ) AS s
