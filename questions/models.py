@@ -292,8 +292,8 @@ class SearchWord(models.Model):
     vocabulary that "Did you mean" corrects a search from (questions.searchwords).
 
     Kept by questions.services.threads_changed, through ThreadWords. Matched by its
-    trigrams (a GIN-indexed array): the embedded PostgreSQL has no pg_trgm, so the
-    trigrams are stored, the way pg_trgm makes them ("  b", " bo", "bot", ...).
+    deletion variants (a GIN-indexed array: "botox", "otox", "btox", "boox", "botx",
+    "boto"), which a typo one edit away shares; see questions.searchwords.
     """
 
     word = models.CharField(max_length=30, primary_key=True)
@@ -301,10 +301,10 @@ class SearchWord(models.Model):
     # questions.searchwords proposes before ON CONFLICT adds it to the stored count.
     # 0: no published thread uses the word any more (kept, never suggested).
     threads = models.IntegerField()
-    trigrams = ArrayField(models.CharField(max_length=3))
+    variants = ArrayField(models.CharField(max_length=30))
 
     class Meta:
-        indexes = [GinIndex(fields=["trigrams"], name="search_word_trigrams")]
+        indexes = [GinIndex(fields=["variants"], name="search_word_variants")]
 
     def __str__(self):
         return self.word

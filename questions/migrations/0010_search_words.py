@@ -45,16 +45,16 @@ class Migration(migrations.Migration):
                 ("word", models.CharField(max_length=30, primary_key=True, serialize=False)),
                 ("threads", models.IntegerField()),
                 (
-                    "trigrams",
+                    "variants",
                     django.contrib.postgres.fields.ArrayField(
-                        base_field=models.CharField(max_length=3), size=None
+                        base_field=models.CharField(max_length=30), size=None
                     ),
                 ),
             ],
             options={
                 "indexes": [
                     django.contrib.postgres.indexes.GinIndex(
-                        fields=["trigrams"], name="search_word_trigrams"
+                        fields=["variants"], name="search_word_variants"
                     )
                 ],
             },
