@@ -102,10 +102,11 @@ def threads_changed(*, question_ids: Iterable[int], refresh: bool = True) -> Non
         return
     if refresh:
         question_refresh_derived(question_ids=ids)
-    _log_changes(ids)
-    # After the log: its lock, held to the end of the transaction, serialises the
-    # writers of the word counts too.
-    search_words_update(question_ids=ids)
+    # One transaction (the writer's, if it has one): the change log's lock, held to its
+    # end, then serialises the writers of the word counts too.
+    with transaction.atomic(savepoint=False):
+        _log_changes(ids)
+        search_words_update(question_ids=ids)
     transaction.on_commit(
         lambda: signals.threads_changed.send(sender=threads_changed, question_ids=ids)
     )
