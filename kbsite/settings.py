@@ -188,7 +188,8 @@ STORAGES = {
     },
 }
 
-SITE_NAME = "kbsite"
+# The site's name, wherever it is shown: page titles, the header, feeds, the admin.
+SITE_NAME = "Doctor Answers Archive"
 # Shown on every thread page whose source file carried no disclaimer of its own.
 SITE_DISCLAIMER = (
     "The answers on this site are doctors' opinions for general education. They are not "

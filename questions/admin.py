@@ -6,6 +6,7 @@ and questions.tagging, which log to the admin history and keep derived fields cu
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.widgets import FilteredSelectMultiple
@@ -43,8 +44,8 @@ from questions.services import (
 if admin.site.is_registered(Tag):
     admin.site.unregister(Tag)
 
-admin.site.site_header = "kbsite: the curation desk"
-admin.site.site_title = "kbsite admin"
+admin.site.site_header = f"{settings.SITE_NAME}: the curation desk"
+admin.site.site_title = f"{settings.SITE_NAME} admin"
 admin.site.index_title = "Keep the knowledge base right"
 
 # How many recent runs the "import run" filters offer; older ones work by URL (?run=<id>).

@@ -1,4 +1,4 @@
-"""Atom feeds of new threads: site-wide and per procedure."""
+"""Atom feeds of new threads: site-wide, per procedure and per treatment area."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -12,7 +12,7 @@ from django.utils.text import Truncator
 
 from kbsite.site import absolute
 from questions.facets import facet_index
-from questions.models import Procedure, Question
+from questions.models import Procedure, Question, TreatmentArea
 
 FEED_ITEMS = 30
 
@@ -22,7 +22,7 @@ class LatestQuestionsFeed(Feed):
     otherwise complete them with the request's Host header."""
 
     feed_type = Atom1Feed
-    title = "New questions answered by doctors"
+    title = f"New questions answered by doctors · {settings.SITE_NAME}"
     subtitle = "The newest patient questions and the doctors' answers."
 
     def link(self):
@@ -31,7 +31,7 @@ class LatestQuestionsFeed(Feed):
     def feed_url(self):
         return absolute(reverse("questions:feed"))
 
-    # RFC 4287 wants an author for a feed whose entries name none: the site.
+    # RFC 4287 wants an author of the feed, or of every entry: the site compiles them.
     def author_name(self):
         return settings.SITE_NAME
 
@@ -73,26 +73,47 @@ class LatestQuestionsFeed(Feed):
         return [procedure.name for procedure in question.procedures.all()]
 
 
-class ProcedureQuestionsFeed(LatestQuestionsFeed):
+class _TagQuestionsFeed(LatestQuestionsFeed):
+    """The newest threads of one procedure or area: the tag's page as a feed."""
+
+    model = facet = url_name = None
+
     def get_object(self, request, slug):
-        procedure = get_object_or_404(Procedure, slug=slug)
-        # An empty feed is a page with nothing on it, as the procedure's page would be.
-        if not facet_index().tagged("procedures", procedure.pk):
-            raise Http404(f"No published questions about {procedure.name}.")
-        return procedure
+        tag = get_object_or_404(self.model, slug=slug)
+        # An empty feed is a page with nothing on it, as the tag's page would be.
+        if not facet_index().tagged(self.facet, tag.pk):
+            raise Http404(f"No published questions about {tag.name}.")
+        return tag
 
-    def title(self, procedure):
-        return f"New questions about {procedure.name}"
+    def title(self, tag):
+        return f"New questions about {tag.name}"
 
-    def subtitle(self, procedure):
-        return f"The newest patient questions about {procedure.name}, answered by doctors."
+    def subtitle(self, tag):
+        return f"The newest patient questions about {tag.name}, answered by doctors."
 
-    def link(self, procedure):
-        return absolute(procedure.get_absolute_url())
+    def link(self, tag):
+        return absolute(tag.get_absolute_url())
 
-    def feed_url(self, procedure):
-        return absolute(reverse("questions:procedure_feed", args=[procedure.slug]))
+    def feed_url(self, tag):
+        return absolute(reverse(f"questions:{self.url_name}", args=[tag.slug]))
 
-    def items(self, procedure):
+    def items(self, tag):
         # No state on self: one Feed instance serves every request.
-        return self.newest(Question.objects.published().with_procedure(procedure.slug))
+        return self.newest(self.tagged(Question.objects.published(), tag))
+
+    def tagged(self, questions, tag):
+        raise NotImplementedError
+
+
+class ProcedureQuestionsFeed(_TagQuestionsFeed):
+    model, facet, url_name = Procedure, "procedures", "procedure_feed"
+
+    def tagged(self, questions, procedure):
+        return questions.with_procedure(procedure.slug)
+
+
+class AreaQuestionsFeed(_TagQuestionsFeed):
+    model, facet, url_name = TreatmentArea, "areas", "area_feed"
+
+    def tagged(self, questions, area):
+        return questions.with_area(area.slug)

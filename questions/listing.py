@@ -15,10 +15,14 @@ from pyroaring import BitMap
 from questions.facets import facet_index
 from questions.models import Question
 from questions.querysets import SORT_NEWEST, SORT_RELEVANCE
+from questions.searchwords import corrected_query, corrections
+from questions.snippets import readable_snippet
 
 # How many matches of a search are ranked and counted. Beyond it the page says "more
 # than 500" and shows the best of the newest 500: finding each costs ~10 µs a row read.
 SEARCH_CANDIDATES = 500
+# A search that finds fewer threads than this is offered a corrected one ("Did you mean").
+SUGGEST_BELOW = 3
 # Lists in another order than newest page through SQL (LIMIT/OFFSET), whose cost grows
 # with the depth: they stop after this many threads.
 SORTED_ROWS = 1000
@@ -51,12 +55,18 @@ class Found:
     pages_total: int  # how many of them the paginator may reach
     q: str
     limit: int  # SEARCH_CANDIDATES when searching
+    suggestion: str = ""  # a corrected search that finds more, with the same filters
 
     def page_rows(self, page_items):
         """The threads of one page, ready for the list template."""
-        if not isinstance(self.rows, NewestFirst):
-            return list(page_items)
-        return list(_list_rows(self.q).filter(pk__in=page_items).order_by("-id"))
+        if isinstance(self.rows, NewestFirst):
+            rows = list(_list_rows(self.q).filter(pk__in=page_items).order_by("-id"))
+        else:
+            rows = list(page_items)
+        if self.q:
+            for row in rows:
+                row.snippet = readable_snippet(row.snippet)
+        return rows
 
 
 def _list_rows(q):
@@ -85,15 +95,16 @@ def find_threads(filters, by_slug) -> Found:
         ids = matched.search_candidates(q, among=NewestFirst(filtered), limit=limit + 1)
         hits = BitMap(ids[:limit])
         capped = len(ids) > limit
+        suggestion = _suggestion(q, matched, filtered, len(hits))
     else:
-        hits, capped = filtered, False
+        hits, capped, suggestion = filtered, False, ""
     counts = index.counts(hits)
     if sort == SORT_NEWEST:
-        return Found(counts, capped, NewestFirst(hits), len(hits), q, SEARCH_CANDIDATES)
+        return Found(counts, capped, NewestFirst(hits), len(hits), q, SEARCH_CANDIDATES, suggestion)
     if q:  # a few candidates: order them in SQL by id
         rows = _list_rows(q).filter(pk__in=list(hits))
         rows = rows.ranked(q) if sort == SORT_RELEVANCE else rows.sorted_by(sort)
-        return Found(counts, capped, rows, len(hits), q, SEARCH_CANDIDATES)
+        return Found(counts, capped, rows, len(hits), q, SEARCH_CANDIDATES, suggestion)
     if len(hits) <= SORTED_BY_IDS:
         # A narrow filter: sort its few threads, named by id, rather than walk the sort's
         # index past the many that do not pass it (0.9 s at a million threads).
@@ -109,7 +120,22 @@ def find_threads(filters, by_slug) -> Found:
                 sort=sort,
             )
         )
-    return Found(counts, capped, rows, min(len(hits), SORTED_ROWS), q, SEARCH_CANDIDATES)
+    return Found(counts, capped, rows, min(len(hits), SORTED_ROWS), q, SEARCH_CANDIDATES, "")
+
+
+def _suggestion(q, matched, filtered, found):
+    """The search with its unknown words corrected from the word list, when this one
+    found (almost) nothing and that one finds more among the same filtered threads;
+    else "". Two queries, only for such searches: the word list, and the corrected
+    search's newest matches (stopping at SUGGEST_BELOW)."""
+    if found >= SUGGEST_BELOW:
+        return ""
+    fixed = corrections(q)
+    if not fixed:
+        return ""
+    corrected = corrected_query(q, fixed)
+    better = matched.search_candidates(corrected, among=NewestFirst(filtered), limit=found + 1)
+    return corrected if len(better) > found else ""
 
 
 # The newest threads sharing every tag, and sharing any, that are ranked by text for a

@@ -295,3 +295,44 @@ class ThreadChange(models.Model):
 
     def __str__(self):
         return f"#{self.pk}: thread {self.question_id}"
+
+
+class SearchWord(models.Model):
+    """One word of the published threads' text, with how many of them use it: the
+    vocabulary that "Did you mean" corrects a search from (questions.searchwords).
+
+    Kept by questions.services.threads_changed, through ThreadWords. Matched by its
+    deletion variants (a GIN-indexed array: "botox", "otox", "btox", "boox", "botx",
+    "boto"), which a typo one edit away shares; see questions.searchwords.
+    """
+
+    word = models.CharField(max_length=30, primary_key=True)
+    # Not PositiveIntegerField: its CHECK would refuse the negative difference that
+    # questions.searchwords proposes before ON CONFLICT adds it to the stored count.
+    # 0: no published thread uses the word any more (kept, never suggested).
+    threads = models.IntegerField()
+    variants = ArrayField(models.CharField(max_length=30))
+
+    class Meta:
+        indexes = [GinIndex(fields=["variants"], name="search_word_variants")]
+
+    def __str__(self):
+        return self.word
+
+
+class ThreadWords(models.Model):
+    """The distinct words one published thread contributed to SearchWord, as last
+    counted: what to subtract when it changes, is unpublished or is deleted.
+
+    Not a foreign key: a deleted thread's words must outlive it until they are taken
+    off the counts.
+    """
+
+    question_id = models.BigIntegerField(primary_key=True)
+    words = ArrayField(models.CharField(max_length=30))
+
+    class Meta:
+        verbose_name_plural = "thread words"
+
+    def __str__(self):
+        return f"thread {self.question_id}"

@@ -110,6 +110,11 @@ class QuestionQuerySet(models.QuerySet):
     def with_procedure(self, slug):
         return self.filter(tagged_procedures__tag__slug=slug)
 
+    def with_area(self, slug):
+        """Threads tagged with one treatment area: a join, which a feed's newest-first
+        LIMIT walks from the newest thread (in_areas groups, for many areas at once)."""
+        return self.filter(tagged_areas__tag__slug=slug)
+
     def answered_by_specialty(self, specialty):
         """Threads with a published answer by a doctor (or unnamed byline) of this specialty.
 
@@ -217,9 +222,11 @@ class QuestionQuerySet(models.QuerySet):
     def with_highlights(self, text):
         """Annotate `title_highlight` and `snippet`, matches wrapped in the sentinels.
 
-        The snippet is taken from the question and its published answers, so a thread
-        found through an answer shows why. PostgreSQL evaluates these costly expressions
-        only for the rows that survive LIMIT, so use it on a page, not on the whole set.
+        The snippet is the question and its published answers with every match marked,
+        so a thread found through an answer shows why; questions.snippets then keeps the
+        sentences that hold a match (ts_headline's fragments cut sentences anywhere).
+        PostgreSQL evaluates these costly expressions only for the rows that survive
+        LIMIT, so use it on a page, not on the whole set.
         The results are raw imported text: pass them through the `highlight` filter.
         """
         from answers.models import Answer
@@ -232,8 +239,11 @@ class QuestionQuerySet(models.QuerySet):
             .order_by()
             .values("question")
             .annotate(
+                # Line breaks: a headline is a sentence of its own (questions.snippets).
                 text=StringAgg(
-                    Concat("headline", Value(" "), "body", output_field=models.TextField()), " "
+                    Concat("headline", Value("\n"), "body", output_field=models.TextField()),
+                    "\n",
+                    order_by="position",
                 )
             )
             .values("text")
@@ -252,15 +262,7 @@ class QuestionQuerySet(models.QuerySet):
         marks = {"start_sel": HIGHLIGHT_START, "stop_sel": HIGHLIGHT_STOP, "config": "english"}
         return self.annotate(
             title_highlight=SearchHeadline("title", query, highlight_all=True, **marks),
-            snippet=SearchHeadline(
-                snippet_text,
-                query,
-                max_words=30,
-                min_words=12,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-                **marks,
-            ),
+            snippet=SearchHeadline(snippet_text, query, highlight_all=True, **marks),
         )
 
     def for_list(self):

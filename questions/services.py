@@ -10,6 +10,7 @@ from django.db import connection, transaction
 
 from answers.models import Answer
 from questions import signals
+from questions.searchwords import search_words_update
 
 # Editing any of these marks the thread staff-edited: later imports keep them.
 STAFF_TEXT_FIELDS = frozenset(
@@ -94,13 +95,18 @@ def threads_changed(*, question_ids: Iterable[int], refresh: bool = True) -> Non
     change a public page ends here: it refreshes the threads' derived facts (unless the
     writer stored them already, as the importer does for new threads) and sends
     signals.threads_changed once the transaction commits, so that no reader is told of a
-    change it cannot see yet."""
+    change it cannot see yet. It also keeps the word list of "Did you mean" current
+    (questions.searchwords)."""
     ids = sorted(set(question_ids))
     if not ids:
         return
     if refresh:
         question_refresh_derived(question_ids=ids)
-    _log_changes(ids)
+    # One transaction (the writer's, if it has one): the change log's lock, held to its
+    # end, then serialises the writers of the word counts too.
+    with transaction.atomic(savepoint=False):
+        _log_changes(ids)
+        search_words_update(question_ids=ids)
     transaction.on_commit(
         lambda: signals.threads_changed.send(sender=threads_changed, question_ids=ids)
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kbsite.http import public
+from kbsite.http import get_or_head_only, public
 from questions import feeds, views
 
 app_name = "questions"
@@ -22,5 +22,8 @@ urlpatterns = [
     ),
     path("areas/", public(views.tag_index), {"facet": "areas"}, name="area_list"),
     path("areas/<slug:slug>/", public(views.tag_detail), {"facet": "areas"}, name="area_detail"),
+    path("areas/<slug:slug>/feed/", public(feeds.AreaQuestionsFeed()), name="area_feed"),
     path("feed/", public(feeds.LatestQuestionsFeed()), name="feed"),
+    # Browsers and crawlers ask for /favicon.ico whatever the page links: never a 404.
+    path("favicon.ico", get_or_head_only(views.favicon_ico), name="favicon"),
 ]

@@ -4,7 +4,9 @@ Every view loads a fixed number of queries whatever the rows shown (pinned in th
 tests/test_views_* modules) and only ever reads published threads and published answers.
 """
 
+import functools
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
@@ -154,6 +156,7 @@ def question_list(request):
         "questions": page.object_list,
         "result_total": found.counts["total"],
         "result_capped": found.capped,
+        "suggestion": found.suggestion,
         "search_limit": f"{found.limit:,}",
         "procedure_facets": procedure_facets,
         "area_facets": area_facets,
@@ -163,6 +166,10 @@ def question_list(request):
             for slug in active_areas
         ],
         "is_filtered": is_filtered,
+        # Shown on the collapsed filter panel of a phone: what it holds is in use.
+        "facets_selected": bool(filters["procedure"]) + len(active_areas),
+        # The home page says what the site is; searches and filters lead with results.
+        "is_home": not filters["q"] and not is_filtered and page.number == 1,
         "page_title": _list_title(filters, by_slug, page),
         "page_description": (
             "Patients' questions about cosmetic treatments, answered by doctors: search "
@@ -343,10 +350,17 @@ _FACETS = {
 
 @require_GET
 def tag_index(request, facet):
-    """Every procedure (or area), with how many published threads it tags."""
+    """The procedures (or areas) that tag published threads, with how many.
+
+    Visitors see only those with threads: an entry reading "0 questions" leads to an
+    empty page. Staff see every entry, the unused ones included, to curate them; their
+    requests carry a session, so the page cache never serves their version to visitors.
+    """
     config = _FACETS[facet]
     totals = facet_index().tag_totals(facet)
     tags = list(config["model"].objects.order_by("name"))
+    if not request.user.is_staff:
+        tags = [tag for tag in tags if totals.get(tag.pk)]
     for tag in tags:
         tag.thread_count = totals.get(tag.pk, 0)
     context = {
@@ -419,6 +433,23 @@ def _tag_description(tag, total, often) -> str:
 
 def _listed(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+# Read once: the icon is part of the code, not of the data.
+_FAVICON = Path(settings.BASE_DIR, "static", "favicon.ico")
+
+
+@require_GET
+def favicon_ico(request):
+    """The ICO that browsers ask for at the root (pages link the SVG and this too)."""
+    response = HttpResponse(_favicon_bytes(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@functools.cache
+def _favicon_bytes():
+    return _FAVICON.read_bytes()
 
 
 @require_GET

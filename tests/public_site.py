@@ -25,6 +25,7 @@ def make_site() -> list[str]:
         reverse("questions:procedure_feed", args=["botox"]),
         reverse("questions:area_list"),
         reverse("questions:area_detail", args=["cheeks"]),
+        reverse("questions:area_feed", args=["cheeks"]),
         reverse("questions:feed"),
         doctor.get_absolute_url(),
         reverse("sitemap"),

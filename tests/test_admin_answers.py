@@ -19,8 +19,9 @@ CHANGELIST = reverse("admin:answers_answer_changelist")
 
 # The whole POST of a bulk action, whatever the number of rows selected: session, user,
 # the changelist's count, a savepoint, then the service (select, update, log, count,
-# vector, change log), the savepoint's release and the session's messages.
-BULK_ACTION_QUERIES = 12
+# vector, change log, the word list's text and counts), the savepoint's release and the
+# session's messages.
+BULK_ACTION_QUERIES = 14
 
 
 def change_url(answer):

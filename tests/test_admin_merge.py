@@ -211,8 +211,8 @@ def test_it_merges_any_number_of_doctors_in_the_same_few_queries(
     ContentType.objects.get_for_model(Doctor)
     # Savepoint, lock the kept and the others, count their answers, move the answers, log
     # the deletions, Django's delete (collect, SET_NULL, DELETE), log the change, the
-    # threads' change log, release.
-    with django_assert_num_queries(18):
+    # threads' change log, the word list (their text, the counts), release.
+    with django_assert_num_queries(20):
         doctor_merge(keep=doctors[0], others=doctors[1:], user=admin_user)
     assert Answer.objects.filter(doctor=doctors[0]).count() == n
 
@@ -227,8 +227,8 @@ def test_it_merges_any_number_of_tags_in_the_same_few_queries(
     ContentType.objects.get_for_model(TreatmentArea)
     # Savepoint, lock both, read both tags' rows, insert the missing ones, log, Django's
     # delete (collect, cascade, DELETE), save keywords, log, count and vector, the threads'
-    # change log, release.
-    with django_assert_num_queries(16):
+    # change log, the word list (their text, the counts), release.
+    with django_assert_num_queries(18):
         tag_merge(keep=tags[0], others=tags[1:], user=admin_user)
     assert TaggedArea.objects.filter(tag=tags[0]).count() == n
 

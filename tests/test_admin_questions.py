@@ -27,9 +27,9 @@ CHANGELIST = reverse("admin:questions_question_changelist")
 
 # The whole POST of "publish"/"unpublish" on every thread, whatever their number: session,
 # user, the changelist's filter choices (built twice by Django's action handling) and
-# counts, then the service's select, update, log, two derived-field updates and the
-# threads' change log.
-BULK_ACTION_QUERIES = 18
+# counts, then the service's select, update, log, two derived-field updates, the
+# threads' change log and the word list (their text, the counts).
+BULK_ACTION_QUERIES = 20
 
 
 def change_url(question):

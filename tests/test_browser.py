@@ -167,10 +167,13 @@ def test_it_lets_a_visitor_search_filter_paginate_and_read_a_thread(browser, sit
         shoot(page, f"{device}-search")
         check_accessibility(page, "search")
 
+        if device == "phone":  # the filters wait in a collapsed panel above the results
+            page.locator(".filter-panel > summary").click()
         page.locator(".facets").get_by_role("link", name="Cheeks").click()
         page.wait_for_url("**area=cheeks**")
         assert (
-            page.locator('.facets a[aria-current="true"]').first.inner_text().startswith("Cheeks")
+            # text_content: on a phone the panel is closed again on the new page.
+            page.locator('.facets a[aria-current="true"]').first.text_content().startswith("Cheeks")
         )
         assert page.locator(".active-filters").is_visible()
         check_accessibility(page, "filtered search")
@@ -203,6 +206,56 @@ def test_it_lets_a_visitor_search_filter_paginate_and_read_a_thread(browser, sit
         assert response.status == 404
         shoot(page, f"{device}-404")
         check_accessibility(page, "404")
+    finally:
+        context.close()
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_a_phone_reaches_the_filters_above_the_results(browser, site):
+    """The procedure and area filters sit in a collapsed panel above the first result,
+    and open without JavaScript."""
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    serve_collected_static(context, site.url)
+    page = context.new_page()
+    try:
+        page.goto(site.url + "/")
+        summary = page.locator(".filter-panel > summary")
+        first_result = page.locator(".thread-row").first
+        assert summary.is_visible()
+        assert summary.bounding_box()["y"] < first_result.bounding_box()["y"]
+        assert summary.bounding_box()["y"] + summary.bounding_box()["height"] < PHONE["height"]
+        procedure = page.locator('.facets a[href="/?procedure=botox"]')
+        area = page.locator('.facets a[href="/?area=frown-lines"]')
+        assert not procedure.is_visible()
+
+        summary.click()
+        assert procedure.is_visible()
+        assert area.is_visible()
+        assert area.bounding_box()["y"] < first_result.bounding_box()["y"]
+        assert_fits_the_viewport(page, PHONE["width"])
+        shoot(page, "phone-filters-open")
+
+        area.click()
+        page.wait_for_url("**area=frown-lines**")
+        assert page.locator(".active-filters").is_visible()
+    finally:
+        context.close()
+
+
+def test_a_wide_screen_shows_the_filters_beside_the_results_without_a_click(browser, site):
+    context = browser.new_context(viewport=VIEWPORTS["desktop"])
+    serve_collected_static(context, site.url)
+    page = context.new_page()
+    try:
+        page.goto(site.url + "/")
+        procedure = page.locator('.facets a[href="/?procedure=botox"]')
+        first_result = page.locator(".thread-row").first
+        assert procedure.is_visible()
+        assert not page.locator(".filter-panel > summary").is_visible()
+        assert procedure.bounding_box()["x"] > first_result.bounding_box()["x"] + 400
+        check_accessibility(page, "list with filter panel")
     finally:
         context.close()
 

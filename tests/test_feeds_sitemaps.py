@@ -39,7 +39,10 @@ def test_it_publishes_an_atom_feed_of_new_threads(client):
 
     root, entries = atom_entries(client, reverse("questions:feed"))
 
-    assert root.find(f"{ATOM}title").text == "New questions answered by doctors"
+    assert (
+        root.find(f"{ATOM}title").text
+        == "New questions answered by doctors · Doctor Answers Archive"
+    )
     assert [e.find(f"{ATOM}title").text for e in entries] == ["Newer thread", "Older thread"]
     link = entries[0].find(f"{ATOM}link").get("href")
     assert link == f"http://testserver{newer.get_absolute_url()}"
@@ -55,6 +58,37 @@ def test_it_publishes_a_feed_per_procedure(client):
     assert root.find(f"{ATOM}title").text == "New questions about Botox"
     assert [e.find(f"{ATOM}title").text for e in entries] == ["Botox thread"]
     assert client.get(reverse("questions:procedure_feed", args=["nope"])).status_code == 404
+
+
+def test_it_publishes_a_feed_per_area(client):
+    older = make_thread("Older cheek thread", areas=["cheeks"], procedures=["botox"])
+    newer = make_thread("Newer cheek thread", areas=["cheeks", "lips"])
+    make_thread("Lip thread", areas=["lips"])
+    make_thread("Draft cheek thread", areas=["cheeks"], is_published=False)
+    age_threads(older, newer)
+
+    root, entries = atom_entries(client, reverse("questions:area_feed", args=["cheeks"]))
+
+    assert root.find(f"{ATOM}title").text == "New questions about Cheeks"
+    assert root.find(f"{ATOM}id").text == "http://testserver/areas/cheeks/"
+    assert [e.find(f"{ATOM}title").text for e in entries] == [
+        "Newer cheek thread",
+        "Older cheek thread",
+    ]
+    assert entries[1].find(f"{ATOM}category").get("term") == "Botox"
+    assert client.get(reverse("questions:area_feed", args=["nope"])).status_code == 404
+
+
+def test_an_area_page_links_its_feed(client):
+    make_thread("Cheek thread", areas=["cheeks"])
+
+    html = client.get(reverse("questions:area_detail", args=["cheeks"])).content.decode()
+
+    assert (
+        '<link rel="alternate" type="application/atom+xml" title="New questions about Cheeks"'
+        ' href="/areas/cheeks/feed/">' in html
+    )
+    assert '<a href="/areas/cheeks/feed/">Feed of new Cheeks questions</a>' in html
 
 
 def test_it_escapes_imported_html_in_feed_summaries(client):
@@ -78,6 +112,11 @@ def test_it_runs_a_fixed_number_of_queries_for_a_feed(client, threads, django_as
         client.get(reverse("questions:feed"))
     with django_assert_num_queries(5):
         client.get(reverse("questions:procedure_feed", args=["botox"]))
+    for _ in range(threads):
+        make_thread(areas=["cheeks"], procedures=["botox"])
+    # The area, threads, their procedures.
+    with django_assert_num_queries(3):
+        client.get(reverse("questions:area_feed", args=["cheeks"]))
 
 
 def test_it_serves_a_sitemap_index_of_its_sections(client):

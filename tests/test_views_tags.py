@@ -9,12 +9,12 @@ from tests.browse_factories import age_threads, doctor, make_answers, make_threa
 pytestmark = pytest.mark.django_db
 
 
-def test_it_lists_procedures_with_counts_of_published_threads(client):
+def test_it_lists_procedures_with_counts_of_published_threads(admin_client):
     make_thread(procedures=["botox"])
     make_thread(procedures=["botox"])
     make_thread(procedures=["botox"], is_published=False)
 
-    response = client.get(reverse("questions:procedure_list"))
+    response = admin_client.get(reverse("questions:procedure_list"))
 
     assert response.status_code == 200
     counts = {tag.slug: tag.thread_count for tag in response.context["tags"]}
@@ -26,10 +26,10 @@ def test_it_lists_procedures_with_counts_of_published_threads(client):
     assert '<a href="/procedures/" aria-current="page">Procedures</a>' in response.content.decode()
 
 
-def test_it_lists_areas_with_counts(client):
+def test_it_lists_areas_with_counts(admin_client):
     make_thread(areas=["cheeks", "lips"])
 
-    response = client.get(reverse("questions:area_list"))
+    response = admin_client.get(reverse("questions:area_list"))
 
     counts = {tag.slug: tag.thread_count for tag in response.context["tags"]}
     assert counts["cheeks"] == counts["lips"] == 1
@@ -59,7 +59,10 @@ def test_it_shows_a_procedure_with_its_description_and_threads(client):
     assert "2 questions" in html
     assert 'href="/?procedure=botox">Search and filter these questions</a>' in html
     assert 'href="/procedures/botox/feed/"' in html
-    assert "<title>Botox: patients&#x27; questions answered by doctors · kbsite</title>" in html
+    assert (
+        "<title>Botox: patients&#x27; questions answered by doctors"
+        " · Doctor Answers Archive</title>" in html
+    )
 
 
 def test_it_shows_an_area_with_its_threads(client):
@@ -121,3 +124,50 @@ def test_it_runs_the_same_queries_for_one_thread_as_for_a_full_page(
         client.get(reverse("questions:procedure_detail", args=["botox"]))
     with django_assert_num_queries(7):
         client.get(reverse("questions:area_detail", args=["cheeks"]))
+
+
+@pytest.mark.parametrize(
+    ("name", "facet", "used", "unused"),
+    [
+        ("questions:procedure_list", "procedures", "botox", "rhinoplasty"),
+        ("questions:area_list", "areas", "cheeks", "neck"),
+    ],
+)
+def test_an_index_shows_visitors_only_the_entries_with_threads(
+    client, name, facet, used, unused, django_assert_num_queries
+):
+    make_thread(procedures=["botox"], areas=["cheeks"])
+    make_thread(procedures=["rhinoplasty"], areas=["neck"], is_published=False)
+
+    # The facet index 2, the tags 1: hiding the empty ones costs no query.
+    with django_assert_num_queries(3):
+        response = client.get(reverse(name))
+
+    html = response.content.decode()
+    assert [tag.slug for tag in response.context["tags"]] == [used]
+    assert f'href="/{facet}/{used}/"' in html
+    assert f'href="/{facet}/{unused}/"' not in html
+    assert "0 questions" not in html
+
+
+@pytest.mark.parametrize(
+    ("name", "facet", "unused"),
+    [
+        ("questions:procedure_list", "procedures", "rhinoplasty"),
+        ("questions:area_list", "areas", "neck"),
+    ],
+)
+def test_an_index_shows_staff_every_entry(admin_client, name, facet, unused):
+    make_thread(procedures=["botox"], areas=["cheeks"])
+
+    response = admin_client.get(reverse(name))
+
+    html = response.content.decode()
+    assert f'href="/{facet}/{unused}/"' in html
+    assert "0 questions" in html
+    assert len(response.context["tags"]) == reverse_count(facet)
+
+
+def reverse_count(facet):
+    model = Procedure if facet == "procedures" else TreatmentArea
+    return model.objects.count()

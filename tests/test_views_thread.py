@@ -269,7 +269,7 @@ def test_it_has_title_description_and_open_graph_tags(client):
 
     html = page(client, question).content.decode()
 
-    assert "<title>Botox cheek droop · kbsite</title>" in html
+    assert "<title>Botox cheek droop · Doctor Answers Archive</title>" in html
     description = re.search(r'<meta name="description" content="([^"]*)">', html).group(1)
     assert description.startswith("Is it permanent?") and len(description) <= 155
     assert '<meta property="og:type" content="article">' in html
