@@ -21,7 +21,14 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from answers.models import Doctor
-from questions.models import ImportRun, Procedure, Question, TreatmentArea
+from questions.models import (
+    ImportRun,
+    Procedure,
+    Question,
+    TaggedArea,
+    TaggedProcedure,
+    TreatmentArea,
+)
 from tests.test_fuzz_parsers import THREAD_PATHS
 from tests.test_import_jsonl_validation import good_thread
 
@@ -90,6 +97,17 @@ def import_file(path):
 
 
 def every_page() -> list[str]:
+    """Every public page: tags and doctors with a published thread (others are 404s)."""
+    published = {"content_object__is_published": True}
+    procedures = Procedure.objects.filter(
+        tagged_items__in=TaggedProcedure.objects.filter(**published)
+    ).distinct()
+    areas = TreatmentArea.objects.filter(
+        tagged_items__in=TaggedArea.objects.filter(**published)
+    ).distinct()
+    public_doctors = Doctor.objects.filter(
+        answers__status="published", answers__question__is_published=True
+    ).distinct()
     return [
         reverse("questions:list"),
         reverse("questions:list") + "?q=botox",
@@ -100,10 +118,11 @@ def every_page() -> list[str]:
         *(reverse("sitemap_section", args=[s]) for s in ["questions", "procedures", "areas"]),
         reverse("sitemap_section", args=["doctors"]),
         *(q.get_absolute_url() for q in Question.objects.filter(is_published=True)),
-        *(d.get_absolute_url() for d in Doctor.objects.all()),
-        *(t.get_absolute_url() for t in Procedure.objects.all()),
-        *(t.get_absolute_url() for t in TreatmentArea.objects.all()),
-        *(reverse("questions:procedure_feed", args=[t.slug]) for t in Procedure.objects.all()),
+        *(d.get_absolute_url() for d in public_doctors),
+        *(t.get_absolute_url() for t in procedures),
+        *(t.get_absolute_url() for t in areas),
+        *(reverse("questions:procedure_feed", args=[t.slug]) for t in procedures),
+        *(reverse("questions:area_feed", args=[t.slug]) for t in areas),
     ]
 
 
