@@ -55,6 +55,21 @@ IMPORT_RUNNING = RawSQL(
 )
 
 
+def format_duration(seconds: float | None) -> str:
+    """ "0.09 s", "12.3 s", "3 min 12 s", "1 h 2 min": the stored float has 17 digits."""
+    if seconds is None:
+        return "—"
+    if seconds < 10:
+        return f"{seconds:.2f} s"
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, secs = divmod(round(seconds), 60)
+    if minutes < 60:
+        return f"{minutes} min {secs} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min"
+
+
 # --- Questions ------------------------------------------------------------------------
 
 
@@ -468,7 +483,7 @@ class ImportRunAdmin(ReadOnlyAdmin):
         "updated",
         "unchanged",
         "failed",
-        "duration",
+        "duration_text",
         "records_link",
     )
     list_filter = ("dry_run", "interrupted")
@@ -480,7 +495,7 @@ class ImportRunAdmin(ReadOnlyAdmin):
         "arguments_text",
         "dry_run",
         ("files_total", "created", "updated", "unchanged", "failed"),
-        "duration",
+        "duration_text",
         "records_link",
     )
 
@@ -496,6 +511,10 @@ class ImportRunAdmin(ReadOnlyAdmin):
         if obj.interrupted or not getattr(obj, "import_running", True):
             return "interrupted"
         return "running"
+
+    @admin.display(description="duration", ordering="duration")
+    def duration_text(self, obj):
+        return format_duration(obj.duration)
 
     @admin.display(description="arguments")
     def arguments_text(self, obj):
