@@ -20,13 +20,56 @@ from answers.services import (
     doctor_merge,
     doctor_staff_save,
 )
-from kbsite.admin_utils import admin_link, merge_action_response
+from kbsite.admin_utils import (
+    TopValuesFilter,
+    admin_link,
+    merge_action_response,
+    most_used_values,
+)
 
 
-class DoctorSpecialtyFilter(admin.AllValuesFieldListFilter):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.title = "doctor's specialty"
+class DoctorFieldFilter(TopValuesFilter):
+    """The most common values of a doctor's place or specialty, counted over doctors.
+
+    Places run to thousands; listing every one made a sidebar no one could use, and
+    listing the specialties of answers joined every answer to its doctor.
+    """
+
+    field = None
+    prefix = ""  # the lookup from the listed model to the doctor
+
+    def most_used(self, limit):
+        return most_used_values(Doctor.objects.all(), self.field, limit)
+
+    def filter_by(self, queryset, value):
+        return queryset.filter(**{self.prefix + self.field: value})
+
+
+class PlaceFilter(DoctorFieldFilter):
+    title = "place"
+    parameter_name = field = "place"
+    more_note = "Others: type the place in the search box."
+
+
+class SpecialtyFilter(DoctorFieldFilter):
+    title = "specialty"
+    parameter_name = field = "specialty"
+    more_note = "Others: type the specialty in the search box."
+
+
+class AnswerSpecialtyFilter(DoctorFieldFilter):
+    title = "doctor's specialty"
+    field = "specialty"
+    prefix = "doctor__"
+    parameter_name = "doctor__specialty"
+
+    @property
+    def more_note(self):
+        return format_html(
+            'Others: search <a href="{}">doctors</a> by specialty; a doctor\'s answer '
+            "count links to their answers.",
+            reverse("admin:answers_doctor_changelist"),
+        )
 
 
 @admin.register(Answer)
@@ -36,7 +79,7 @@ class AnswerAdmin(admin.ModelAdmin):
         "status",
         "is_featured",
         "edited_by_staff",
-        ("doctor__specialty", DoctorSpecialtyFilter),
+        AnswerSpecialtyFilter,
     )
     search_fields = ("body", "headline", "question__title", "doctor__name")
     search_help_text = "Answer text or headline, the thread's title, or the doctor's name."
@@ -128,7 +171,7 @@ class DoctorAdmin(admin.ModelAdmin):
         "review_count",
         "answer_count",
     )
-    list_filter = ("specialty", "place")
+    list_filter = (SpecialtyFilter, PlaceFilter)
     search_fields = ("name", "credentials", "specialty", "place")
     search_help_text = "Name, credentials, specialty or place."
     readonly_fields = ("identity_key", "answer_count", "created_at", "updated_at")

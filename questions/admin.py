@@ -19,7 +19,7 @@ from taggit.models import Tag
 
 from answers.models import Answer
 from answers.services import answers_staff_save
-from kbsite.admin_utils import admin_link, merge_action_response
+from kbsite.admin_utils import TopValuesFilter, admin_link, merge_action_response
 from kbsite.curation import history_log
 from questions.curation import THROUGH, questions_set_published, tag_merge
 from questions.importing.session import IMPORT_LOCK_HELD_PARAMS, IMPORT_LOCK_HELD_SQL
@@ -73,18 +73,34 @@ def format_duration(seconds: float | None) -> str:
 # --- Questions ------------------------------------------------------------------------
 
 
-class FacetFilter(admin.SimpleListFilter):
-    """Threads with one procedure / treatment area, by slug (bookmarkable)."""
+class FacetFilter(TopValuesFilter):
+    """Threads with one procedure / treatment area, by slug (bookmarkable).
+
+    The most used tags only: vocabularies grow, and every tag is one click away on its
+    own admin list, whose thread count links here.
+    """
 
     model = None
 
-    def lookups(self, request, model_admin):
-        return list(self.model.objects.values_list("slug", "name"))
+    @property
+    def more_note(self):
+        opts = self.model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        return format_html(
+            'Others: their thread counts in <a href="{}">{}</a>.', url, opts.verbose_name_plural
+        )
 
-    def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
-            return queryset
+    def most_used(self, limit):
+        return (
+            self.model.objects.annotate(n=Count("tagged_items"))
+            .order_by("-n", "name")
+            .values_list("slug", "name")[:limit]
+        )
+
+    def label_of(self, value):
+        return self.model.objects.filter(slug=value).values_list("name", flat=True).first()
+
+    def filter_by(self, queryset, value):
         return queryset.filter(
             Exists(
                 THROUGH[self.model].objects.filter(content_object=OuterRef("pk"), tag__slug=value)
