@@ -6,11 +6,16 @@ threads' answer counts and search vectors.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from answers.identity import possible_duplicates
 from answers.models import Answer, Doctor
 from answers.services import (
     answer_staff_save,
@@ -26,6 +31,9 @@ from kbsite.admin_utils import (
     merge_action_response,
     most_used_values,
 )
+
+# Groups on one page of "possible duplicates": each is a small form, a page stays short.
+DUPLICATE_GROUPS_PER_PAGE = 50
 
 
 class DoctorFieldFilter(TopValuesFilter):
@@ -202,6 +210,39 @@ class DoctorAdmin(admin.ModelAdmin):
     def answer_count(self, obj):
         url = reverse("admin:answers_answer_changelist")
         return format_html('<a href="{}?doctor__id__exact={}">{}</a>', url, obj.pk, obj.num_answers)
+
+    def get_urls(self):
+        duplicates = path(
+            "duplicates/",
+            self.admin_site.admin_view(self.duplicates_view),
+            name="answers_doctor_duplicates",
+        )
+        return [duplicates, *super().get_urls()]
+
+    def duplicates_view(self, request):
+        """Groups of doctors who may be one, each a form that opens the merge for it."""
+        # Merging deletes the merged rows: whoever may not merge has nothing to do here.
+        if not (self.has_change_permission(request) and self.has_delete_permission(request)):
+            raise PermissionDenied
+        groups = possible_duplicates(Doctor.objects.values_list("id", "identity_key"))
+        page = Paginator(groups, DUPLICATE_GROUPS_PER_PAGE).get_page(request.GET.get("p"))
+        shown = [pk for group in page for pk in group.doctor_ids]
+        doctors = Doctor.objects.filter(pk__in=shown).annotate(num_answers=Count("answers"))
+        by_id = {d.pk: d for d in doctors.order_by()}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Possible duplicate doctors",
+            "subtitle": None,
+            "opts": self.model._meta,
+            "page": page,
+            "groups": [
+                {"group": group, "doctors": [by_id[pk] for pk in group.doctor_ids]}
+                for group in page
+            ],
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/answers/doctor/duplicates.html", context)
 
     @admin.action(description="Merge selected doctors into one…", permissions=["change", "delete"])
     def merge(self, request, queryset):

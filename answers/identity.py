@@ -10,6 +10,9 @@ merge, for one) computes them the same way. See docs/FORMAT.md for the byline fo
 import functools
 import re
 from collections import defaultdict
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from itertools import combinations
 
 from django.utils.text import slugify
 
@@ -155,3 +158,113 @@ class DoctorDirectory:
                 target[name] = getattr(seen, name)[:limit]
                 changed = True
         return changed
+
+
+# --- Possible duplicates: the admin's list of doctors who may be one ---------------------
+
+# Whole names at least this alike (difflib's ratio) are one name misspelt:
+# "stephen weiner" and "steven weiner" (0.89); "john smith" and "jane smith" (0.8) are not.
+SIMILAR_NAMES = 0.88
+# Surnames at least this alike, the given names agreeing: "sieber" and "seiber" (0.83).
+SIMILAR_SURNAMES = 0.8
+# Names are compared pairwise within small blocks (same surname and an initial; same
+# initials and a surname of about the same length). A larger block, which only a corpus of
+# very common names makes, is compared in sorted order with its near neighbours only, so
+# the work stays linear in the number of doctors.
+BLOCK_LIMIT = 60
+NEIGHBOURS = 8
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    """Doctors that may be one: ids in name order, and why they were grouped."""
+
+    doctor_ids: list[int]
+    names: list[str]  # the distinct normalised names among them
+    same_name: bool  # two or more share a name (then their places differ)
+
+
+def possible_duplicates(rows) -> list[DuplicateGroup]:
+    """Group doctors, given as (id, identity key) rows, whose names say they may be one.
+
+    Same normalised name with another place (the identity key differs only by place), or
+    names very much alike: "steven f weiner" and "steven weiner", or a surname misspelt.
+    Groups sharing a name come first, then the others, each by name.
+    """
+    ids_by_name: dict[str, list[int]] = defaultdict(list)
+    for pk, key in rows:
+        name = key.split("|", 1)[0]
+        if name:
+            ids_by_name[name].append(pk)
+    parent = {name: name for name in ids_by_name}
+
+    def root(name):
+        while parent[name] != name:
+            parent[name] = parent[parent[name]]
+            name = parent[name]
+        return name
+
+    for a, b in _candidate_pairs(ids_by_name):
+        if root(a) != root(b) and _similar(a, b):
+            parent[root(a)] = root(b)
+    components: dict[str, list[str]] = defaultdict(list)
+    for name in ids_by_name:
+        components[root(name)].append(name)
+    groups = []
+    for names in components.values():
+        names.sort()
+        ids = [pk for name in names for pk in sorted(ids_by_name[name])]
+        if len(ids) > 1:
+            shared = any(len(ids_by_name[name]) > 1 for name in names)
+            groups.append(DuplicateGroup(doctor_ids=ids, names=names, same_name=shared))
+    groups.sort(key=lambda g: (not g.same_name, g.names))
+    return groups
+
+
+def _candidate_pairs(names):
+    blocks: dict[tuple, list[str]] = defaultdict(list)
+    for name in names:
+        *given, surname = name.split()
+        if not given:
+            continue  # a surname alone says too little to pair with anyone
+        for initial in {token[0] for token in given}:
+            blocks["surname", surname, initial].append(name)
+        # A misspelt surname keeps its first letter and about its length.
+        for length in (len(surname), len(surname) + 1):
+            blocks["initials", given[0][0], surname[0], length].append(name)
+    for block in blocks.values():
+        if len(block) <= BLOCK_LIMIT:
+            yield from combinations(block, 2)
+        else:
+            block.sort()
+            for i, name in enumerate(block):
+                for other in block[i + 1 : i + 1 + NEIGHBOURS]:
+                    yield name, other
+
+
+def _similar(a: str, b: str) -> bool:
+    *given_a, surname_a = a.split()
+    *given_b, surname_b = b.split()
+    if surname_a == surname_b:
+        return _given_agree(given_a, given_b) or _ratio(a, b) >= SIMILAR_NAMES
+    return _given_agree(given_a, given_b) and _ratio(surname_a, surname_b) >= SIMILAR_SURNAMES
+
+
+def _given_agree(a: list[str], b: list[str]) -> bool:
+    """Every given name of the shorter list is, in order, one of the longer's or its
+    initial: "steven" ~ "steven f", "s" ~ "steven f", "f steven" ~ "steven"."""
+    short, long = sorted((a, b), key=len)
+    remaining = iter(long)
+    return all(any(_same_given(s, t) for t in remaining) for s in short)
+
+
+def _same_given(a: str, b: str) -> bool:
+    return a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
+
+
+def _ratio(a: str, b: str) -> float:
+    matcher = SequenceMatcher(None, a, b)
+    # The cheap upper bounds first: most candidate pairs fail them.
+    if matcher.real_quick_ratio() < SIMILAR_SURNAMES or matcher.quick_ratio() < SIMILAR_SURNAMES:
+        return 0.0
+    return matcher.ratio()
