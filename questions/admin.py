@@ -13,8 +13,10 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.timezone import localtime
 from taggit.models import Tag
 
 from answers.models import Answer
@@ -46,6 +48,9 @@ if admin.site.is_registered(Tag):
 admin.site.site_header = "kbsite: the curation desk"
 admin.site.site_title = "kbsite admin"
 admin.site.index_title = "Keep the knowledge base right"
+
+# A title cut to this many characters fits two lines of the list's title column.
+TITLE_CHARS = 70
 
 # How many recent runs the "import run" filters offer; older ones work by URL (?run=<id>).
 RECENT_RUNS = 15
@@ -174,12 +179,23 @@ class AnswerInline(admin.TabularInline):
     extra = 0
     show_change_link = True
     formfield_overrides = {
-        # Long enough to read an answer, short enough to see the next one.
-        models.TextField: {"widget": forms.Textarea(attrs={"rows": 6, "cols": 60})}
+        # Long enough to read an answer, short enough to see the next one; the width is
+        # the column's (static/css/admin.css), so the row fits a laptop screen.
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 6, "cols": 40})}
     }
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("doctor")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "doctor":
+            # Four icons per row (add, change, delete, view a doctor) pushed "Sort order"
+            # off the screen; doctors are edited on their own page, linked from the answer.
+            widget = field.widget
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        return field
 
     def has_add_permission(self, request, obj=None):
         return False  # answers come from imports: a thread page has nothing to add
@@ -250,15 +266,9 @@ class QuestionAdminForm(forms.ModelForm):
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     form = QuestionAdminForm
-    list_display = (
-        "title",
-        "procedure_list",
-        "area_list",
-        "answers_shown",
-        "is_complete",
-        "is_published",
-        "last_imported_at",
-    )
+    # Seven narrow columns and a title cut to two lines: the list fits a 1280 px laptop
+    # next to the filters (tests/test_browser_admin.py).
+    list_display = ("title_short", "tag_list", "answers_shown", "is_published", "imported")
     list_filter = (
         ProcedureFilter,
         AreaFilter,
@@ -325,18 +335,28 @@ class QuestionAdmin(admin.ModelAdmin):
         # The source key is how re-imports find the thread: set once, never changed.
         return (*self.readonly_fields, "source_key") if obj else self.readonly_fields
 
-    @admin.display(description="procedures")
-    def procedure_list(self, obj):
-        return ", ".join(tag.name for tag in obj.procedures.all())
+    @admin.display(description="title", ordering="title")
+    def title_short(self, obj):
+        # Two lines of the list's title column; the whole title is on the thread's page.
+        return Truncator(obj.title).chars(TITLE_CHARS)
 
-    @admin.display(description="treatment areas")
-    def area_list(self, obj):
-        return ", ".join(tag.name for tag in obj.areas.all())
+    @admin.display(description="last imported", ordering="last_imported_at")
+    def imported(self, obj):
+        if obj.last_imported_at is None:
+            return "—"
+        return date_format(localtime(obj.last_imported_at), "SHORT_DATE_FORMAT")
+
+    @admin.display(description="procedures; areas")
+    def tag_list(self, obj):
+        procedures = ", ".join(tag.name for tag in obj.procedures.all())
+        areas = ", ".join(tag.name for tag in obj.areas.all())
+        return f"{procedures or '—'}; {areas or '—'}"
 
     @admin.display(description="answers shown / declared", ordering="answer_count")
     def answers_shown(self, obj):
         declared = "?" if obj.declared_answer_count is None else obj.declared_answer_count
-        return f"{obj.answer_count} / {declared}"
+        # A file cut off before its end explains why fewer are shown than declared.
+        return f"{obj.answer_count} / {declared}" + ("" if obj.is_complete else ", cut off")
 
     def save_model(self, request, obj, form, change):
         question_staff_save(question=obj, changed_fields=form.changed_data, created=not change)
@@ -495,10 +515,7 @@ class ImportRunAdmin(ReadOnlyAdmin):
         "arguments_text",
         "dry_run",
         "files_total",
-        "created",
-        "updated",
-        "unchanged",
-        "failed",
+        "outcomes",
         "duration_text",
         "records_link",
     )
@@ -528,6 +545,17 @@ class ImportRunAdmin(ReadOnlyAdmin):
             return "interrupted"
         return "running"
 
+    @admin.display(description="outcomes")
+    def outcomes(self, obj):
+        # One column, not four: the list fits a laptop; the run's page has each count.
+        counts = [
+            (obj.created, "created"),
+            (obj.updated, "updated"),
+            (obj.unchanged, "unchanged"),
+            (obj.failed, "failed"),
+        ]
+        return ", ".join(f"{n:,} {what}" for n, what in counts if n) or "—"
+
     @admin.display(description="duration", ordering="duration")
     def duration_text(self, obj):
         return format_duration(obj.duration)
@@ -541,7 +569,7 @@ class ImportRunAdmin(ReadOnlyAdmin):
     def records_link(self, obj):
         url = reverse("admin:questions_importrecord_changelist")
         return format_html(
-            '<a href="{}?{}={}">file records</a>', url, ImportRunFilter.parameter_name, obj.pk
+            '<a href="{}?{}={}">files</a>', url, ImportRunFilter.parameter_name, obj.pk
         )
 
 
