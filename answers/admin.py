@@ -6,11 +6,16 @@ threads' answer counts and search vectors.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from answers.duplicates import possible_duplicates
 from answers.models import Answer, Doctor
 from answers.services import (
     answer_staff_save,
@@ -20,13 +25,59 @@ from answers.services import (
     doctor_merge,
     doctor_staff_save,
 )
-from kbsite.admin_utils import admin_link, merge_action_response
+from kbsite.admin_utils import (
+    TopValuesFilter,
+    admin_link,
+    merge_action_response,
+    most_used_values,
+)
+
+# Groups on one page of "possible duplicates": each is a small form, a page stays short.
+DUPLICATE_GROUPS_PER_PAGE = 50
 
 
-class DoctorSpecialtyFilter(admin.AllValuesFieldListFilter):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.title = "doctor's specialty"
+class DoctorFieldFilter(TopValuesFilter):
+    """The most common values of a doctor's place or specialty, counted over doctors.
+
+    Places run to thousands; listing every one made a sidebar no one could use, and
+    listing the specialties of answers joined every answer to its doctor.
+    """
+
+    field = None
+    prefix = ""  # the lookup from the listed model to the doctor
+
+    def most_used(self, limit):
+        return most_used_values(Doctor.objects.all(), self.field, limit)
+
+    def filter_by(self, queryset, value):
+        return queryset.filter(**{self.prefix + self.field: value})
+
+
+class PlaceFilter(DoctorFieldFilter):
+    title = "place"
+    parameter_name = field = "place"
+    more_note = "Others: type the place in the search box."
+
+
+class SpecialtyFilter(DoctorFieldFilter):
+    title = "specialty"
+    parameter_name = field = "specialty"
+    more_note = "Others: type the specialty in the search box."
+
+
+class AnswerSpecialtyFilter(DoctorFieldFilter):
+    title = "doctor's specialty"
+    field = "specialty"
+    prefix = "doctor__"
+    parameter_name = "doctor__specialty"
+
+    @property
+    def more_note(self):
+        return format_html(
+            'Others: search <a href="{}">doctors</a> by specialty; a doctor\'s answer '
+            "count links to their answers.",
+            reverse("admin:answers_doctor_changelist"),
+        )
 
 
 @admin.register(Answer)
@@ -36,7 +87,7 @@ class AnswerAdmin(admin.ModelAdmin):
         "status",
         "is_featured",
         "edited_by_staff",
-        ("doctor__specialty", DoctorSpecialtyFilter),
+        AnswerSpecialtyFilter,
     )
     search_fields = ("body", "headline", "question__title", "doctor__name")
     search_help_text = "Answer text or headline, the thread's title, or the doctor's name."
@@ -129,7 +180,7 @@ class DoctorAdmin(admin.ModelAdmin):
         "review_count",
         "answer_count",
     )
-    list_filter = ("specialty", "place")
+    list_filter = (SpecialtyFilter, PlaceFilter)
     search_fields = ("name", "credentials", "specialty", "place")
     search_help_text = "Name, credentials, specialty or place."
     readonly_fields = (
@@ -166,6 +217,39 @@ class DoctorAdmin(admin.ModelAdmin):
     def answer_count(self, obj):
         url = reverse("admin:answers_answer_changelist")
         return format_html('<a href="{}?doctor__id__exact={}">{}</a>', url, obj.pk, obj.num_answers)
+
+    def get_urls(self):
+        duplicates = path(
+            "duplicates/",
+            self.admin_site.admin_view(self.duplicates_view),
+            name="answers_doctor_duplicates",
+        )
+        return [duplicates, *super().get_urls()]
+
+    def duplicates_view(self, request):
+        """Groups of doctors who may be one, each a form that opens the merge for it."""
+        # Merging deletes the merged rows: whoever may not merge has nothing to do here.
+        if not (self.has_change_permission(request) and self.has_delete_permission(request)):
+            raise PermissionDenied
+        groups = possible_duplicates(Doctor.objects.values_list("id", "identity_key"))
+        page = Paginator(groups, DUPLICATE_GROUPS_PER_PAGE).get_page(request.GET.get("p"))
+        shown = [pk for group in page for pk in group.doctor_ids]
+        doctors = Doctor.objects.filter(pk__in=shown).annotate(num_answers=Count("answers"))
+        by_id = {d.pk: d for d in doctors.order_by()}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Possible duplicate doctors",
+            "subtitle": None,
+            "opts": self.model._meta,
+            "page": page,
+            "groups": [
+                {"group": group, "doctors": [by_id[pk] for pk in group.doctor_ids]}
+                for group in page
+            ],
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/answers/doctor/duplicates.html", context)
 
     @admin.action(description="Merge selected doctors into one…", permissions=["change", "delete"])
     def merge(self, request, queryset):

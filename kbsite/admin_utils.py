@@ -1,7 +1,9 @@
-"""Admin helpers that both apps' admins use: links to change pages and the merge action."""
+"""Admin helpers that both apps' admins use: links to change pages, the merge action and
+filters that stay short however many values there are."""
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -49,3 +51,67 @@ def merge_action_response(
     }
     request.current_app = modeladmin.admin_site.name
     return TemplateResponse(request, "admin/merge_selected.html", context)
+
+
+# How many values a filter sidebar lists: enough for the common ones, few enough that the
+# sidebar never pushes the list off a laptop's screen.
+FILTER_LIMIT = 10
+
+
+class TopValuesFilter(admin.SimpleListFilter):
+    """A filter listing only the FILTER_LIMIT most used values, and then where the rest are.
+
+    Places alone run to thousands, and a sidebar listing every one is useless and slow.
+    The chosen value is always listed (selected) when the URL names one outside the top;
+    any value filters, whether listed or not, so bookmarks and links from elsewhere work.
+    Subclasses give `most_used(limit)` -> [(value, label)], most used first, and
+    `filter_by(queryset, value)`; `label_of(value)` when the label is not the value.
+    """
+
+    template = "admin/top_values_filter.html"
+    # Where a curator finds the values not listed, as HTML (format_html) or text.
+    more_note = "Others: use the search box."
+
+    def lookups(self, request, model_admin):
+        # Read when the sidebar is drawn (choices), not when the filter is made: an
+        # action's POST builds the changelist twice and never draws it.
+        return ()
+
+    def has_output(self):
+        return True
+
+    def choices(self, changelist):
+        top = list(self.most_used(FILTER_LIMIT + 1))
+        self.has_more = len(top) > FILTER_LIMIT
+        top = top[:FILTER_LIMIT]
+        chosen = self.value()
+        if chosen and chosen not in {value for value, _ in top}:
+            label = self.label_of(chosen)
+            if label is not None:
+                top.append((chosen, label))
+        self.lookup_choices = top
+        return super().choices(changelist)
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return self.filter_by(queryset, value) if value else queryset
+
+    def label_of(self, value):
+        return value
+
+    def most_used(self, limit):
+        raise NotImplementedError
+
+    def filter_by(self, queryset, value):
+        raise NotImplementedError
+
+
+def most_used_values(queryset, field, limit):
+    """[(value, value)] of `field`'s non-blank values in `queryset`, the most rows first."""
+    rows = (
+        queryset.exclude(**{field: ""})
+        .values_list(field)
+        .annotate(n=Count("pk"))
+        .order_by("-n", field)[:limit]
+    )
+    return [(value, value) for value, _ in rows]

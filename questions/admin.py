@@ -14,13 +14,15 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.timezone import localtime
 from taggit.models import Tag
 
 from answers.models import Answer
 from answers.services import answers_staff_save
-from kbsite.admin_utils import admin_link, merge_action_response
+from kbsite.admin_utils import TopValuesFilter, admin_link, merge_action_response
 from kbsite.curation import history_log
 from questions.curation import THROUGH, questions_set_published, tag_merge
 from questions.importing.session import IMPORT_LOCK_HELD_PARAMS, IMPORT_LOCK_HELD_SQL
@@ -48,6 +50,9 @@ admin.site.site_header = f"{settings.SITE_NAME}: the curation desk"
 admin.site.site_title = f"{settings.SITE_NAME} admin"
 admin.site.index_title = "Keep the knowledge base right"
 
+# A title cut to this many characters fits two lines of the list's title column.
+TITLE_CHARS = 70
+
 # How many recent runs the "import run" filters offer; older ones work by URL (?run=<id>).
 RECENT_RUNS = 15
 
@@ -56,21 +61,52 @@ IMPORT_RUNNING = RawSQL(
 )
 
 
+def format_duration(seconds: float | None) -> str:
+    """ "0.09 s", "12.3 s", "3 min 12 s", "1 h 2 min": the stored float has 17 digits."""
+    if seconds is None:
+        return "—"
+    if seconds < 10:
+        return f"{seconds:.2f} s"
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, secs = divmod(round(seconds), 60)
+    if minutes < 60:
+        return f"{minutes} min {secs} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min"
+
+
 # --- Questions ------------------------------------------------------------------------
 
 
-class FacetFilter(admin.SimpleListFilter):
-    """Threads with one procedure / treatment area, by slug (bookmarkable)."""
+class FacetFilter(TopValuesFilter):
+    """Threads with one procedure / treatment area, by slug (bookmarkable).
+
+    The most used tags only: vocabularies grow, and every tag is one click away on its
+    own admin list, whose thread count links here.
+    """
 
     model = None
 
-    def lookups(self, request, model_admin):
-        return list(self.model.objects.values_list("slug", "name"))
+    @property
+    def more_note(self):
+        opts = self.model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        return format_html(
+            'Others: their thread counts in <a href="{}">{}</a>.', url, opts.verbose_name_plural
+        )
 
-    def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
-            return queryset
+    def most_used(self, limit):
+        return (
+            self.model.objects.annotate(n=Count("tagged_items"))
+            .order_by("-n", "name")
+            .values_list("slug", "name")[:limit]
+        )
+
+    def label_of(self, value):
+        return self.model.objects.filter(slug=value).values_list("name", flat=True).first()
+
+    def filter_by(self, queryset, value):
         return queryset.filter(
             Exists(
                 THROUGH[self.model].objects.filter(content_object=OuterRef("pk"), tag__slug=value)
@@ -144,12 +180,23 @@ class AnswerInline(admin.TabularInline):
     extra = 0
     show_change_link = True
     formfield_overrides = {
-        # Long enough to read an answer, short enough to see the next one.
-        models.TextField: {"widget": forms.Textarea(attrs={"rows": 6, "cols": 60})}
+        # Long enough to read an answer, short enough to see the next one; the width is
+        # the column's (static/css/admin.css), so the row fits a laptop screen.
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 6, "cols": 40})}
     }
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("doctor")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "doctor":
+            # Four icons per row (add, change, delete, view a doctor) pushed "Sort order"
+            # off the screen; doctors are edited on their own page, linked from the answer.
+            widget = field.widget
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        return field
 
     def has_add_permission(self, request, obj=None):
         return False  # answers come from imports: a thread page has nothing to add
@@ -220,15 +267,9 @@ class QuestionAdminForm(forms.ModelForm):
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     form = QuestionAdminForm
-    list_display = (
-        "title",
-        "procedure_list",
-        "area_list",
-        "answers_shown",
-        "is_complete",
-        "is_published",
-        "last_imported_at",
-    )
+    # Seven narrow columns and a title cut to two lines: the list fits a 1280 px laptop
+    # next to the filters (tests/test_browser_admin.py).
+    list_display = ("title_short", "tag_list", "answers_shown", "is_published", "imported")
     list_filter = (
         ProcedureFilter,
         AreaFilter,
@@ -297,18 +338,28 @@ class QuestionAdmin(admin.ModelAdmin):
         # The source key is how re-imports find the thread: set once, never changed.
         return (*self.readonly_fields, "source_key") if obj else self.readonly_fields
 
-    @admin.display(description="procedures")
-    def procedure_list(self, obj):
-        return ", ".join(tag.name for tag in obj.procedures.all())
+    @admin.display(description="title", ordering="title")
+    def title_short(self, obj):
+        # Two lines of the list's title column; the whole title is on the thread's page.
+        return Truncator(obj.title).chars(TITLE_CHARS)
 
-    @admin.display(description="treatment areas")
-    def area_list(self, obj):
-        return ", ".join(tag.name for tag in obj.areas.all())
+    @admin.display(description="last imported", ordering="last_imported_at")
+    def imported(self, obj):
+        if obj.last_imported_at is None:
+            return "—"
+        return date_format(localtime(obj.last_imported_at), "SHORT_DATE_FORMAT")
+
+    @admin.display(description="procedures; areas")
+    def tag_list(self, obj):
+        procedures = ", ".join(tag.name for tag in obj.procedures.all())
+        areas = ", ".join(tag.name for tag in obj.areas.all())
+        return f"{procedures or '—'}; {areas or '—'}"
 
     @admin.display(description="answers shown / declared", ordering="answer_count")
     def answers_shown(self, obj):
         declared = "?" if obj.declared_answer_count is None else obj.declared_answer_count
-        return f"{obj.answer_count} / {declared}"
+        # A file cut off before its end explains why fewer are shown than declared.
+        return f"{obj.answer_count} / {declared}" + ("" if obj.is_complete else ", cut off")
 
     def save_model(self, request, obj, form, change):
         question_staff_save(question=obj, changed_fields=form.changed_data, created=not change)
@@ -467,11 +518,8 @@ class ImportRunAdmin(ReadOnlyAdmin):
         "arguments_text",
         "dry_run",
         "files_total",
-        "created",
-        "updated",
-        "unchanged",
-        "failed",
-        "duration",
+        "outcomes",
+        "duration_text",
         "records_link",
     )
     list_filter = ("dry_run", "interrupted")
@@ -483,7 +531,7 @@ class ImportRunAdmin(ReadOnlyAdmin):
         "arguments_text",
         "dry_run",
         ("files_total", "created", "updated", "unchanged", "failed"),
-        "duration",
+        "duration_text",
         "records_link",
     )
 
@@ -500,6 +548,21 @@ class ImportRunAdmin(ReadOnlyAdmin):
             return "interrupted"
         return "running"
 
+    @admin.display(description="outcomes")
+    def outcomes(self, obj):
+        # One column, not four: the list fits a laptop; the run's page has each count.
+        counts = [
+            (obj.created, "created"),
+            (obj.updated, "updated"),
+            (obj.unchanged, "unchanged"),
+            (obj.failed, "failed"),
+        ]
+        return ", ".join(f"{n:,} {what}" for n, what in counts if n) or "—"
+
+    @admin.display(description="duration", ordering="duration")
+    def duration_text(self, obj):
+        return format_duration(obj.duration)
+
     @admin.display(description="arguments")
     def arguments_text(self, obj):
         args = obj.arguments
@@ -509,7 +572,7 @@ class ImportRunAdmin(ReadOnlyAdmin):
     def records_link(self, obj):
         url = reverse("admin:questions_importrecord_changelist")
         return format_html(
-            '<a href="{}?{}={}">file records</a>', url, ImportRunFilter.parameter_name, obj.pk
+            '<a href="{}?{}={}">files</a>', url, ImportRunFilter.parameter_name, obj.pk
         )
 
 

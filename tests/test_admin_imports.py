@@ -78,3 +78,27 @@ def test_it_lets_nobody_add_change_or_delete_import_history(admin_client, histor
         assert admin_client.post(change, {"path": "x"}).status_code == 403
     assert ImportRecord.objects.count() == 2
     assert b'value="delete_selected"' not in admin_client.get(RECORDS).content
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [
+        (0.08667252899999767, "0.09 s"),
+        (1.25, "1.25 s"),
+        (12.345, "12.3 s"),
+        (192.4, "3 min 12 s"),
+        (3725.0, "1 h 2 min"),
+    ],
+)
+def test_it_shows_a_run_s_duration_as_a_person_reads_it(admin_client, seconds, shown):
+    run = ImportRun.objects.create(arguments=["threads/"], duration=seconds)
+    listed = admin_client.get(RUNS).content.decode()
+    page = admin_client.get(reverse("admin:questions_importrun_change", args=[run.pk]))
+    for html in (listed, page.content.decode()):
+        assert f">{shown}<" in html
+        assert f">{seconds}<" not in html
+
+
+def test_it_shows_a_dash_for_a_run_without_a_duration(admin_client):
+    ImportRun.objects.create(arguments=["threads/"])
+    assert admin_client.get(RUNS).status_code == 200
