@@ -220,3 +220,27 @@ def test_nu_messages_are_errors_warnings_or_information_per_page():
         ("thread", "info", None, "Note."),
         ("file:/r/x.html", "fatal", None, "IO."),
     ]
+
+
+def test_the_projection_of_the_measured_corpus_lands_on_the_round_figure():
+    index = check_sitemap("http://h/sitemap.xml", INDEX.format("").encode())
+    measured = check_sitemap(
+        "http://h/sitemap-q.xml", urlset(*(f"http://h/{n}/" for n in range(99_513)))
+    )
+
+    rows = project_sitemaps(index, [measured], {"q": 1000}, 1_000_000 / 99_513, growing={"q"})
+
+    # 99,513 x (1,000,000 / 99,513) is 1,000,000.0000000001 in floating point.
+    assert (rows["sections"][0]["urls"], rows["sections"][0]["files"]) == (1_000_000, 1000)
+
+
+def test_the_projection_takes_bytes_per_url_from_the_heaviest_file():
+    index = check_sitemap("http://h/sitemap.xml", INDEX.format("").encode())
+    light = check_sitemap("http://h/sitemap-q.xml?p=1", urlset("http://h/1/", "http://h/2/"))
+    heavy = check_sitemap(
+        "http://h/sitemap-q.xml?p=2", urlset("http://h/a-much-longer-slug/", "http://h/3/")
+    )
+
+    rows = project_sitemaps(index, [light, heavy], {"q": 2}, 1, growing={"q"})
+
+    assert rows["sections"][0]["largest_bytes"] == heavy.bytes
