@@ -113,14 +113,16 @@ def sitemap_limits():
 
 
 def run(args, out, say):
+    """Runs the checks; returns what a tool could not measure."""
     base, db, server = serve(args, say)
+    failures = []
     try:
         pages = audit_pages.pick(base, db)
         saved = audit_pages.save(base, pages, out / "pages", say)
         if "nu" in args.steps:
             audit_checks.nu(VNU, saved, out, say)
         if "lighthouse" in args.steps:
-            audit_checks.lighthouse(LIGHTHOUSE, CHROMIUM, base, pages, out, say, load)
+            failures += audit_checks.lighthouse(LIGHTHOUSE, CHROMIUM, base, pages, out, say, load)
         if "feeds" in args.steps:
             audit_checks.feeds(base, pages, saved, out, say)
         if "sitemaps" in args.steps:
@@ -128,6 +130,7 @@ def run(args, out, say):
     finally:
         if server:
             bench_serve.stop_server(*server)
+    return failures
 
 
 def main():
@@ -151,12 +154,13 @@ def main():
     say = Output()
     say(f"Audit of {started:%Y-%m-%d %H:%M %Z}; raw reports in {out.relative_to(ROOT)}/")
     machine(say)
-    status = 0
     try:
-        run(args, out, say)
+        failures = run(args, out, say)
     except ToolFailed as failure:
+        failures = [str(failure)]
+    for failure in failures:
         say(f"\nA TOOL COULD NOT RUN: {failure}")
-        status = 2
+    status = 2 if failures else 0
     say(f"\nLoad at end: {load()}; took {time.monotonic() - START:.0f} s")
     (out / "summary.txt").write_text("\n".join(say.lines) + "\n")
     (out / "args.json").write_text(json.dumps(vars(args), indent=2) + "\n")

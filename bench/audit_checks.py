@@ -26,6 +26,7 @@ from bench.audit_reports import (
 
 FORMS = ("mobile", "desktop")
 ITEMS_SHOWN = 6  # of each failing audit's findings; the saved report has them all
+LIGHTHOUSE_ATTEMPTS = 3
 SHORT = {"performance": "perf", "accessibility": "a11y", "best-practices": "b-p", "seo": "seo"}
 PROJECTED_THREADS = 1_000_000
 # The sitemap sections whose URLs grow with the threads (questions/sitemaps.py): one per
@@ -43,7 +44,7 @@ def _tool(cmd, what, timeout, env=None):
         raise ToolFailed(f"{what}: {error}") from error
 
 
-def _one_line(text, width=110):
+def _one_line(text, width=400):
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -72,7 +73,7 @@ def nu(vnu_jar, saved, out, say):
         where = f"line {m['line']}" + (f":{m['column']}" if m["column"] else "")
         say(f"  [{m['kind']}] {m['page']}, {where}: {_one_line(m['message'])}")
         if m["extract"]:
-            say(f"      {_one_line(m['extract'], 100)!r}")
+            say(f"      {_one_line(m['extract'], 120)!r}")
     fatal = [m for m in messages if m["kind"] == "fatal"]
     if fatal:
         raise ToolFailed(f"the Nu HTML Checker could not read a page: {fatal[0]['message']}")
@@ -101,26 +102,47 @@ def _lighthouse_run(cli, chromium, url, stem, form):
     return json.loads(report.read_text())
 
 
+def _lighthouse_page(cli, chromium, url, stem, form):
+    """(result, errors of the runs before it): a run whose trace broke (NO_NAVSTART and
+    the like, which a busy machine causes now and then, and after which Lighthouse says to
+    run it again) is run again."""
+    errors = []
+    while True:
+        lhr = _lighthouse_run(cli, chromium, url, stem, form)
+        error = lhr.get("runtimeError")
+        if not error or len(errors) + 1 == LIGHTHOUSE_ATTEMPTS:
+            return lhr, errors
+        errors.append(error.get("code", "?"))
+
+
 def lighthouse(cli, chromium, base, pages, out, say, load):
+    """Runs and prints; returns what Lighthouse could not measure."""
     folder = out / "lighthouse"
     folder.mkdir(exist_ok=True)
     say("\nLighthouse (lighthouse/<page>-<form>.report.json and .html)")
-    rows, lhr = [], None
+    rows, lhr, failures = [], None, []
     for key in (k for k in LIGHTHOUSE_PAGES if k in pages):
         for form in FORMS:
             started, load_then = time.monotonic(), load().split(",")[0]
-            lhr = _lighthouse_run(cli, chromium, base + pages[key], folder / f"{key}-{form}", form)
-            rows.append((key, form, lighthouse_summary(lhr), load_then))
-            say(f"  ran {LABELS[key]}, {form}: {time.monotonic() - started:.0f} s")
+            url, stem = base + pages[key], folder / f"{key}-{form}"
+            lhr, errors = _lighthouse_page(cli, chromium, url, stem, form)
+            summary = lighthouse_summary(lhr)
+            rows.append((key, form, summary, load_then))
+            tries = f" (run again after {', '.join(errors)})" if errors else ""
+            say(f"  ran {LABELS[key]}, {form}: {time.monotonic() - started:.0f} s{tries}")
+            if summary["error"]:
+                failures.append(f"Lighthouse on {url} ({form}): {summary['error']}")
     if lhr:
         say(f"Lighthouse {lhr['lighthouseVersion']}, {lhr['environment']['hostUserAgent']}")
     header = " ".join(f"{SHORT[c]:>5}" for c in LIGHTHOUSE_CATEGORIES)
-    say(f"{'page':<24} {'form':<8} {header}  load(1 min)")
+    say(f"{'page':<24} {'form':<8} {header}  load  CPU index")
     for key, form, summary, load_then in rows:
         scores = " ".join(f"{_score(summary['scores'][c]):>5}" for c in LIGHTHOUSE_CATEGORIES)
-        say(f"{LABELS[key]:<24} {form:<8} {scores}  {load_then}")
+        cpu = summary["benchmark_index"] or 0
+        say(f"{LABELS[key]:<24} {form:<8} {scores} {load_then:>5} {cpu:>10.0f}")
     for key, form, summary, _ in rows:
         _lighthouse_findings(f"{LABELS[key]}, {form}", summary, say)
+    return failures
 
 
 def _score(score):
@@ -142,11 +164,11 @@ def _lighthouse_findings(title, summary, say):
             value = f" ({audit['value']})" if audit["value"] else ""
             weight = f", weight {audit['weight']}" if audit["weight"] else ""
             say(
-                f"  {category}: {audit['id']}: {_one_line(audit['title'], 80)}{value}"
+                f"  {category}: {audit['id']}: {_one_line(audit['title'])}{value}"
                 f" [score {audit['score']:.2f}{weight}]"
             )
             for item in audit["items"][:ITEMS_SHOWN]:
-                say(f"      {_one_line(item, 104)}")
+                say(f"      {_one_line(item, 200)}")
             if len(audit["items"]) > ITEMS_SHOWN:
                 say(f"      ... and {len(audit['items']) - ITEMS_SHOWN} more (see the report)")
 
@@ -199,11 +221,19 @@ def feeds(base, pages, saved, out, say):
 
 def _fetch_sitemap(base, loc):
     parts = urlsplit(loc)
-    path = parts.path + (f"?{parts.query}" if parts.query else "")
-    status, content_type, body = fetch(base + path)
-    checked = check_sitemap(base + path, body)
+    url = base + parts.path + (f"?{parts.query}" if parts.query else "")
+    status, content_type, body = fetch(url)
+    first = None
+    if status >= 500:
+        # A finding (a crawler would have got it too), but asked once more so that the
+        # file can still be measured.
+        first = f"HTTP {status} at first ({body[:80]!r}); asked again"
+        status, content_type, body = fetch(url)
+    checked = check_sitemap(url, body)
     if status != 200 or "xml" not in content_type:
         checked.problems.insert(0, f"HTTP {status}, Content-Type {content_type!r}")
+    if first:
+        checked.problems.insert(0, first)
     return checked, body
 
 
