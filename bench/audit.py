@@ -82,7 +82,12 @@ def check_tools(steps):
     if "nu" in steps and not VNU.exists():
         missing.append(f"{VNU.relative_to(ROOT)}")
     if missing:
-        sys.exit(f"audit: missing {', '.join(missing)}: `make audit` installs them")
+        fail(f"missing {', '.join(missing)}: `make audit` installs them")
+
+
+def fail(message):
+    print(f"audit: {message}", file=sys.stderr)
+    sys.exit(2)
 
 
 def serve(args, say):
@@ -93,7 +98,7 @@ def serve(args, say):
     if args.database:
         db, exists = bench_serve.database_url(args.database)
         if not exists:  # never built (or dropped) here: a named database is the user's
-            sys.exit(f"audit: no database {args.database}")
+            fail(f"no database {args.database}")
         name, threads = args.database, bench_serve.thread_count(db)
     else:
         name, db, threads = bench_serve.prepare_database(args.count, args.seed)

@@ -95,8 +95,9 @@ def _lighthouse_run(cli, chromium, url, stem, form):
     ]
     if form == "desktop":
         cmd.append("--preset=desktop")
-    proc = _tool(cmd, f"Lighthouse on {url}", 600, env={**os.environ, "CHROME_PATH": chromium})
     report = stem.parent / f"{stem.name}.report.json"
+    report.unlink(missing_ok=True)  # an earlier attempt's must not pass for this one's
+    proc = _tool(cmd, f"Lighthouse on {url}", 600, env={**os.environ, "CHROME_PATH": chromium})
     if not report.exists():  # a page's own failure (no paint...) still writes a report
         raise ToolFailed(f"Lighthouse on {url} ({form}) wrote no report: {proc.stderr[-2000:]}")
     return json.loads(report.read_text())
