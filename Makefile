@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed-stamp
 DEV_ENV := DEBUG=1 SECRET_KEY=dev-only-not-secret ALLOWED_HOSTS=127.0.0.1,localhost PAGE_CACHE_SECONDS=0 SITE_URL=http://127.0.0.1:$(PORT)
 TEST_ENV := SECRET_KEY=test-only-not-secret ALLOWED_HOSTS=127.0.0.1,localhost,testserver SITE_URL=http://testserver
 
-.PHONY: run serve serve-env test lint format install migrate chromium wrk bench bench-import bench-pages clean
+.PHONY: run serve serve-env test lint format install migrate chromium wrk bench bench-import bench-pages java audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +80,34 @@ bench-import: migrate
 
 bench-pages: migrate
 	$(DEV_ENV) $(BIN)/python bench/bench_pages.py $(BENCH_ARGS)
+
+# The audit's tools (bench/audit.py; README: Audit): Lighthouse and the Nu HTML Checker,
+# npm packages pinned in bench/audit-package.json, installed with the machine's npm into
+# the git-ignored .cache/audit/ (Debian's npm first when missing and we may).
+AUDIT_DIR := .cache/audit
+AUDIT_STAMP := $(AUDIT_DIR)/.installed-stamp
+
+$(AUDIT_STAMP): bench/audit-package.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	  else echo "make audit needs node and npm (apt-get install npm)" >&2; exit 2; fi; }
+	mkdir -p $(AUDIT_DIR)
+	cp bench/audit-package.json $(AUDIT_DIR)/package.json
+	cd $(AUDIT_DIR) && npm install --no-audit --no-fund --no-update-notifier --loglevel=error
+	touch $@
+
+# The Nu HTML Checker runs on Java: Debian's, installed only when there is none.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	  else echo "make audit needs java (apt-get install default-jre-headless)" >&2; exit 2; fi; }
+
+# Lighthouse, the Nu HTML Checker, feeds and sitemaps against make serve on the benchmark
+# corpus; prints the findings, exits 0 whatever the scores (bench/audit.py).
+audit: migrate chromium java $(AUDIT_STAMP)
+	$(DEV_ENV) $(BIN)/python bench/audit.py $(AUDIT_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -71,6 +71,29 @@ def thread_count(url):
 _COUNT = "from questions.models import Question; print(Question.objects.count())"
 
 
+def prepare_database(count, seed, name=None):
+    """(name, url, threads) of a database holding the `count`-thread corpus, built if it
+    is not there yet (also used by bench/audit.py, which serves the same database)."""
+    name = name or (bench_import.BENCH_DB if count == 100_000 else f"kbsite_bench_{count}")
+    url, exists = database_url(name)
+    threads = thread_count(url) if exists else 0
+    if threads < count * 0.95:  # the generator's few unparseable files fail alone
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "bench" / "bench_import.py"),
+                f"--count={count}",
+                f"--seed={seed}",
+                f"--database={name}",
+                "--first-only",
+            ],
+            cwd=ROOT,
+            check=True,
+        )
+        threads = thread_count(url)
+    return name, url, threads
+
+
 def pick_urls(url):
     """(label, path) of every page type, chosen from the database."""
     out = subprocess.run(
@@ -199,23 +222,7 @@ def main():
     parser.add_argument("--port", type=int, default=8731)
     args = parser.parse_args()
 
-    name = bench_import.BENCH_DB if args.count == 100_000 else f"kbsite_bench_{args.count}"
-    url, exists = database_url(name)
-    threads = thread_count(url) if exists else 0
-    if threads < args.count * 0.95:  # the generator's few unparseable files fail alone
-        subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "bench" / "bench_import.py"),
-                f"--count={args.count}",
-                f"--seed={args.seed}",
-                f"--database={name}",
-                "--first-only",
-            ],
-            cwd=ROOT,
-            check=True,
-        )
-        threads = thread_count(url)
+    name, url, threads = prepare_database(args.count, args.seed)
     print(f"{threads:,} threads in {name}; wrk -t2 -c{args.connections} -d{args.duration}s")
     pages = pick_urls(url)
     print_table("Cold: page cache disabled", load_run(url, pages, args, warm=False))
