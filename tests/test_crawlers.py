@@ -211,3 +211,11 @@ def test_a_site_url_with_a_path_is_refused_at_start():
     )
     assert result.returncode != 0
     assert "SITE_URL must be a scheme and a host" in result.stderr
+
+
+def test_time_elements_carry_dates_html_accepts(client):
+    # HTML allows at most three digits of a second's fraction; a day is enough here.
+    for url in html_pages(client):
+        html = client.get(url).content.decode()
+        for value in re.findall(r'<time datetime="([^"]*)"', html):
+            assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", value), f"{url}: {value}"
