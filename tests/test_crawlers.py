@@ -219,3 +219,14 @@ def test_time_elements_carry_dates_html_accepts(client):
         html = client.get(url).content.decode()
         for value in re.findall(r'<time datetime="([^"]*)"', html):
             assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", value), f"{url}: {value}"
+
+
+def test_every_page_offers_a_link_preview_image(client):
+    for url in html_pages(client)[:-1]:  # not the 404
+        html = client.get(url).content.decode()
+        image = re.search(r'<meta property="og:image" content="([^"]+)">', html)
+        assert image and image.group(1).startswith("http://testserver/static/"), url
+        assert '<meta name="twitter:card" content="summary_large_image">' in html, url
+    response = client.get(image.group(1).removeprefix("http://testserver"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
