@@ -21,7 +21,7 @@ from questions.models import Procedure, Question, TaggedArea, TaggedProcedure, T
 from questions.services import threads_changed
 from questions.tagging import KeywordIndex, questions_apply_auto_tags
 
-from .results import ItemResult, Outcome, failed, stored
+from .results import ItemResult, Outcome, failed, stored, unchanged
 from .sources import Item
 from .threads import AnswerData, ThreadData, match_tags
 from .vectors import NEW_QUESTION_VECTOR, search_texts
@@ -52,6 +52,24 @@ _QUESTION_UPDATE_FIELDS = [
 ]
 
 
+# What a batch can lose to another import running at the same time, and win on a retry:
+# the same thread stored first (the unique source key), or rows this batch needed locked
+# in an order PostgreSQL had to break (a deadlock; row locks are taken in one order,
+# doctors then questions, each by key or id, so this is rare).
+_RACE_CONSTRAINTS = {"question_unique_source_key", "doctor_unique_identity"}
+_RACE_CODES = {"40P01", "40001"}  # deadlock_detected, serialization_failure
+RACE_RETRIES = 5
+
+
+def _lost_race(exc: DatabaseError) -> bool:
+    cause = exc.__cause__
+    code = getattr(cause, "pgcode", None)
+    if code in _RACE_CODES:
+        return True
+    diag = getattr(cause, "diag", None)
+    return code == "23505" and getattr(diag, "constraint_name", None) in _RACE_CONSTRAINTS
+
+
 def existing_rows(keys: set[str]) -> dict[str, dict]:
     """The stored questions with these source keys, by key: what an import compares."""
     if not keys:
@@ -76,6 +94,19 @@ def _latest_per_page(pending):
     return latest, superseded
 
 
+def _settle_unchanged(pending, known, results):
+    """Record the items whose stored thread already has their content as unchanged;
+    return the others."""
+    left = []
+    for index, item in pending:
+        row = known.get(item.source_key)
+        if row and row["content_hash"] == item.content_hash:
+            results[index] = unchanged(item, row["id"])
+        else:
+            left.append((index, item))
+    return left
+
+
 class ThreadStore:
     """Writes parsed threads for one import run; caches doctors and tags for the run."""
 
@@ -94,14 +125,24 @@ class ThreadStore:
 
         `known` maps source keys to existing_rows() rows, and learns what is written.
         """
-        try:
-            with transaction.atomic():
-                return self._store(pending, known)
-        except DatabaseError:
-            # The database refused something in this batch; find the file at fault by
-            # storing one file at a time, each in its own transaction.
-            self.doctors.reload()
-        results = {}
+        results: dict[int, ItemResult] = {}
+        for _attempt in range(RACE_RETRIES):
+            try:
+                with transaction.atomic():
+                    results.update(self._store(pending, known))
+                return results
+            except DatabaseError as exc:
+                self.doctors.reload()
+                if not _lost_race(exc):
+                    break
+            # Another import stored some of these threads first: look again. What it
+            # stored from the same file is unchanged now, the rest is written on retry.
+            known.update(existing_rows({item.source_key for _, item in pending}))
+            pending = _settle_unchanged(pending, known, results)
+            if not pending:
+                return results
+        # The database refused something in this batch; find the file at fault by
+        # storing one file at a time, each in its own transaction.
         for index, item in pending:
             try:
                 with transaction.atomic():
@@ -168,9 +209,12 @@ class ThreadStore:
     def _question_rows(self, threads, known, doctor_ids, tags) -> tuple[list[dict], list]:
         """Rows to insert for new threads, and stored questions updated from their files."""
         now = timezone.now()
-        stored_questions = Question.objects.in_bulk(
-            [known[t.source_key]["id"] for t in threads if t.source_key in known]
-        )
+        # Locked, in id order: another import updating some of the same threads waits
+        # here for this batch, and two never wait for each other.
+        ids = [known[t.source_key]["id"] for t in threads if t.source_key in known]
+        stored_questions = {
+            q.id: q for q in Question.objects.filter(id__in=ids).order_by("id").select_for_update()
+        }
         new_rows, updated = [], []
         for thread in threads:
             row = known.get(thread.source_key)
