@@ -94,6 +94,10 @@ def _latest_per_page(pending):
     return latest, superseded
 
 
+def _doctor_blocks(threads) -> list:
+    return [a.doctor for t in threads for a in t.answers if a.doctor and a.doctor.name]
+
+
 def _settle_unchanged(pending, known, results):
     """Record the items whose stored thread already has their content as unchanged;
     return the others."""
@@ -126,10 +130,11 @@ class ThreadStore:
         `known` maps source keys to existing_rows() rows, and learns what is written.
         """
         results: dict[int, ItemResult] = {}
+        doctor_ids = self._resolve_doctors(pending)
         for _attempt in range(RACE_RETRIES):
             try:
                 with transaction.atomic():
-                    results.update(self._store(pending, known))
+                    results.update(self._store(pending, known, doctor_ids))
                 return results
             except DatabaseError as exc:
                 self.doctors.reload()
@@ -147,18 +152,39 @@ class ThreadStore:
             try:
                 with transaction.atomic():
                     known.update(existing_rows({item.source_key}))
-                    results.update(self._store([(index, item)], known))
+                    results.update(self._store([(index, item)], known, None))
             except DatabaseError as exc:
                 self.doctors.reload()
                 message = str(exc).strip().splitlines()[0]
                 results[index] = failed(item, None, f"database refused it: {message}")
         return results
 
-    def _store(self, pending, known) -> dict[int, ItemResult]:
+    def _resolve_doctors(self, pending) -> dict[int, int] | None:
+        """Find or create the batch's doctors, in a transaction of their own.
+
+        Committed before the batch's threads: doctors are shared by thousands of threads,
+        and created or refreshed inside the batch's transaction they stayed locked while
+        it wrote, so concurrent imports took turns. A batch that then fails leaves its
+        new doctors without answers: in no public list, and reused by the next import.
+        None when the database refused them: the batch then resolves its own, inside.
+        """
+        latest, _ = _latest_per_page(pending)
+        blocks = _doctor_blocks(item.thread for _, item in latest.values())
+        for _attempt in range(RACE_RETRIES):
+            try:
+                with transaction.atomic():
+                    return self.doctors.resolve(blocks)
+            except DatabaseError as exc:
+                self.doctors.reload()
+                if not _lost_race(exc):
+                    break
+        return None
+
+    def _store(self, pending, known, doctor_ids) -> dict[int, ItemResult]:
         latest, superseded = _latest_per_page(pending)
         threads = [item.thread for _, item in latest.values()]
-        doctor_blocks = [a.doctor for t in threads for a in t.answers if a.doctor and a.doctor.name]
-        doctor_ids = self.doctors.resolve(doctor_blocks)
+        if doctor_ids is None:
+            doctor_ids = self.doctors.resolve(_doctor_blocks(threads))
         tags = {thread.source_key: self._tag_ids(thread) for thread in threads}
         new_rows, updated = self._question_rows(threads, known, doctor_ids, tags)
         # A new thread is written once: its answer facts come from the parsed file and its
