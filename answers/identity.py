@@ -77,15 +77,18 @@ UPDATE answers_doctor AS d SET
 FROM unnest(%s::bigint[], %s::numeric[], %s::integer[], %s::text[], %s::text[], %s::text[])
     AS v(id, rating, review_count, credentials, place, specialty)
 WHERE d.id = v.id
+RETURNING d.id, d.rating, d.review_count, d.credentials, d.place, d.specialty
 """
 
 
-def _merge_snapshots(rows: list[dict]) -> None:
-    """Fold each row's snapshot into the stored doctor `id`, in id order (lock order)."""
+def _merge_snapshots(rows: list[dict]) -> list[dict]:
+    """Fold each row's snapshot into the stored doctor `id`, in id order (lock order);
+    return the rows as stored, which another import may have folded more into."""
     rows = sorted(rows, key=lambda row: row["id"])
     columns = [[row[name] for row in rows] for name in _DOCTOR_SNAPSHOT]
     with connection.cursor() as cursor:
         cursor.execute(_MERGE_SQL, columns)
+        return [dict(zip(_DOCTOR_SNAPSHOT, values, strict=True)) for values in cursor]
 
 
 class DoctorDirectory:
@@ -175,9 +178,10 @@ class DoctorDirectory:
         if created:
             self._create(created, refreshed)
         if refreshed:
-            _merge_snapshots(list(refreshed.values()))
-            for pk, row in refreshed.items():
-                self.by_key[self.key_by_id[pk]].update(row)
+            # The stored rows, not ours: the specialties of this batch's new threads
+            # come from here (ThreadStore._derived) and must be what the table holds.
+            for row in _merge_snapshots(list(refreshed.values())):
+                self.by_key[self.key_by_id[row["id"]]].update(row)
         return {ident: self.by_key[key]["id"] for ident, key in keys.items()}
 
     def _create(self, created: dict[str, dict], refreshed: dict[int, dict]) -> None:
