@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed-stamp
 DEV_ENV := DEBUG=1 SECRET_KEY=dev-only-not-secret ALLOWED_HOSTS=127.0.0.1,localhost PAGE_CACHE_SECONDS=0 SITE_URL=http://127.0.0.1:$(PORT)
 TEST_ENV := SECRET_KEY=test-only-not-secret ALLOWED_HOSTS=127.0.0.1,localhost,testserver SITE_URL=http://testserver
 
-.PHONY: run serve serve-env test lint format install migrate chromium wrk bench bench-import bench-pages java audit clean
+.PHONY: run serve serve-env test lint format install migrate chromium wrk bench bench-import bench-shards bench-pages java audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,10 @@ bench: migrate wrk
 
 bench-import: migrate
 	$(DEV_ENV) $(BIN)/python bench/bench_import.py $(BENCH_ARGS)
+
+# One import run against N sharded runs at once (bench/bench_shards.py; README: Running at scale).
+bench-shards: migrate
+	$(DEV_ENV) $(BIN)/python bench/bench_shards.py $(BENCH_ARGS)
 
 bench-pages: migrate
 	$(DEV_ENV) $(BIN)/python bench/bench_pages.py $(BENCH_ARGS)

@@ -10,11 +10,14 @@ merge, for one) computes them the same way. See docs/FORMAT.md for the byline fo
 import functools
 import re
 from collections import defaultdict
+from datetime import UTC, datetime
 
+from django.db import DatabaseError, connection
+from django.db.models.expressions import RawSQL
 from django.utils.text import slugify
 
 from answers.models import Doctor, DoctorAlias
-from kbsite.db import insert_rows, update_rows
+from kbsite.db import insert_rows
 from questions.parsing import normalise_name
 
 # The same doctors answer thread after thread: normalise each spelling of a name once.
@@ -38,6 +41,72 @@ _DOCTOR_TEXT = {
 }
 # What a refresh may change, with the id it is written back by.
 _DOCTOR_SNAPSHOT = ["id", "rating", "review_count", "facts_captured_at", *_DOCTOR_TEXT]
+# What the directory keeps of each doctor.
+_DIRECTORY = ["id", "identity_key", "slug", *_DOCTOR_SNAPSHOT[1:]]
+# Suffixes _slug_for may add; read back when a concurrent import took a slug.
+_SUFFIXES = ["", *(f"-{n}" for n in range(2, 20))]
+
+
+def _snapshot(row: dict) -> dict:
+    return {name: row[name] for name in _DOCTOR_SNAPSHOT[1:]}
+
+
+# A refresh folds snapshots into the stored row as DoctorDirectory._newer does, in SQL:
+# the rating and review count of the most recently captured page that showed them win,
+# with its date (_facts_key: dated before undated, then the capture's second, then the
+# larger review count, which only grows, then the higher rating, then the exact time);
+# the longer text wins (of equal lengths, the greater in code point order: COLLATE "C").
+# The fold is order-free, so imports running at once end with the row one import would
+# have, and a row locked by another import is folded again once that one commits.
+def _facts_key_sql(row: str) -> str:
+    return (
+        f"ROW({row}.facts_captured_at IS NOT NULL,"
+        f" coalesce(date_trunc('second', {row}.facts_captured_at), '-infinity'),"
+        f" coalesce({row}.review_count, -1), coalesce({row}.rating, -1),"
+        f" coalesce({row}.facts_captured_at, '-infinity'))"
+    )
+
+
+_NEWER_COUNT = (
+    "((v.rating IS NOT NULL OR v.review_count IS NOT NULL)"
+    " AND ((d.rating IS NULL AND d.review_count IS NULL)"
+    f" OR {_facts_key_sql('v')} > {_facts_key_sql('d')}))"
+)
+
+
+def _longer(name: str) -> str:
+    return (
+        f'{name} = CASE WHEN (length(v.{name}), v.{name} COLLATE "C")'
+        f' > (length(d.{name}), d.{name} COLLATE "C") THEN v.{name} ELSE d.{name} END'
+    )
+
+
+_MERGE_SQL = f"""
+UPDATE answers_doctor AS d SET
+    rating = CASE WHEN {_NEWER_COUNT} THEN v.rating ELSE d.rating END,
+    review_count = CASE WHEN {_NEWER_COUNT} THEN v.review_count ELSE d.review_count END,
+    facts_captured_at = CASE WHEN {_NEWER_COUNT}
+        THEN v.facts_captured_at ELSE d.facts_captured_at END,
+    {", ".join(_longer(name) for name in _DOCTOR_TEXT)},
+    updated_at = now()
+FROM unnest(
+    %s::bigint[], %s::numeric[], %s::integer[], %s::timestamptz[], %s::text[], %s::text[],
+    %s::text[]
+) AS v(id, rating, review_count, facts_captured_at, credentials, place, specialty)
+WHERE d.id = v.id
+RETURNING d.id, d.rating, d.review_count, d.facts_captured_at, d.credentials, d.place,
+    d.specialty
+"""
+
+
+def _merge_snapshots(rows: list[dict]) -> list[dict]:
+    """Fold each row's snapshot into the stored doctor `id`, in id order (lock order);
+    return the rows as stored, which another import may have folded more into."""
+    rows = sorted(rows, key=lambda row: row["id"])
+    columns = [[row[name] for row in rows] for name in _DOCTOR_SNAPSHOT]
+    with connection.cursor() as cursor:
+        cursor.execute(_MERGE_SQL, columns)
+        return [dict(zip(_DOCTOR_SNAPSHOT, values, strict=True)) for values in cursor]
 
 
 class DoctorDirectory:
@@ -56,17 +125,7 @@ class DoctorDirectory:
         # normalised name -> {doctor id: identity key}, to place a block with no place line.
         self.ids_by_name: dict[str, dict[int, str]] = defaultdict(dict)
         self.slugs: set[str] = set()
-        for row in Doctor.objects.values(
-            "id",
-            "identity_key",
-            "slug",
-            "rating",
-            "review_count",
-            "facts_captured_at",
-            "credentials",
-            "place",
-            "specialty",
-        ):
+        for row in Doctor.objects.values(*_DIRECTORY):
             self._remember(row)
         # Identities that staff merged into another doctor resolve to the one they kept.
         for alias, doctor_id in DoctorAlias.objects.values_list("identity_key", "doctor_id"):
@@ -91,7 +150,10 @@ class DoctorDirectory:
         return next(iter(known.values())) if len(known) == 1 else f"{name}|"
 
     def _slug(self, doctor) -> str:
-        base = slugify(f"{doctor.name} {doctor.place}")[:200] or "doctor"
+        return self._slug_for(doctor.name, doctor.place)
+
+    def _slug_for(self, name: str, place: str) -> str:
+        base = slugify(f"{name} {place}")[:200] or "doctor"
         slug, n = base, 1
         while slug in self.slugs:
             n += 1
@@ -106,6 +168,7 @@ class DoctorDirectory:
         created: dict[str, dict] = {}
         refreshed: dict[int, dict] = {}
         keys: dict[int, str] = {}
+        self._learn_names({d.name_key for d in doctors if not d.place} - self.ids_by_name.keys())
         for doctor in doctors:
             key = self.identity(doctor)
             keys[id(doctor)] = key
@@ -132,52 +195,97 @@ class DoctorDirectory:
                 if self._newer(target, doctor):
                     refreshed[row["id"]] = target
         if created:
-            rows = list(created.values())
-            for pk, key in insert_rows(Doctor, rows, returning=["id", "identity_key"]):
-                created[key]["id"] = pk
-            for row in rows:
-                self._remember(row)
+            self._create(created, refreshed)
         if refreshed:
-            update_rows(Doctor, list(refreshed.values()))
-            for pk, row in refreshed.items():
-                self.by_key[self.key_by_id[pk]].update(row)
+            # The stored rows, not ours: the specialties of this batch's new threads
+            # come from here (ThreadStore._derived) and must be what the table holds.
+            for row in _merge_snapshots(list(refreshed.values())):
+                self.by_key[self.key_by_id[row["id"]]].update(row)
         return {ident: self.by_key[key]["id"] for ident, key in keys.items()}
+
+    def _create(self, created: dict[str, dict], refreshed: dict[int, dict]) -> None:
+        """Insert the new doctors. Another import may create some of them at the same
+        time: ON CONFLICT leaves its row, which is read back and refreshed with ours."""
+        rows = sorted(created.values(), key=lambda row: row["identity_key"])  # lock order
+        for _attempt in range(5):
+            inserted = insert_rows(
+                Doctor, rows, returning=["id", "identity_key"], ignore_conflicts=True
+            )
+            for pk, key in inserted:
+                created[key]["id"] = pk
+                self._remember(created[key])
+            missing = {row["identity_key"]: row for row in rows if "id" not in row}
+            if not missing:
+                return
+            for stored in Doctor.objects.filter(identity_key__in=missing).values(*_DIRECTORY):
+                self._remember(stored)
+                ours = missing.pop(stored["identity_key"])
+                refreshed[stored["id"]] = {"id": stored["id"], **_snapshot(ours)}
+            # Left: a slug another import took meanwhile, for another doctor.
+            rows = list(missing.values())
+            if not rows:
+                return
+            self.slugs.update(
+                Doctor.objects.filter(
+                    slug__in=[f"{row['slug']}{suffix}" for row in rows for suffix in _SUFFIXES]
+                ).values_list("slug", flat=True)
+            )
+            for row in rows:
+                row["slug"] = self._slug_for(row["name"], row["place"])
+                self.slugs.add(row["slug"])
+        raise DatabaseError("could not give new doctors a free slug")
+
+    def _learn_names(self, names: set[str]) -> None:
+        """Read the doctors with these normalised names that another import created
+        after this one loaded them: a byline without a place line joins one by name."""
+        if not names:
+            return
+        name = RawSQL("split_part(identity_key, '|', 1)", [])
+        for row in (
+            Doctor.objects.alias(key_name=name).filter(key_name__in=names).values(*_DIRECTORY)
+        ):
+            if row["identity_key"] not in self.by_key:
+                self._remember(row)
 
     @staticmethod
     def _newer(target: dict, seen) -> bool:
-        """Fold a byline into `target`, a doctor's row: the doctor's facts are those of the
-        most recently captured page that showed a rating; text fills what is blank."""
+        """Fold a byline into `target`, a doctor's row: the rating and review count of the
+        most recently captured page that showed them win, with its date (_facts_key); the
+        longer text wins. The same whatever order bylines come in (as _MERGE_SQL's), so
+        that one import, or several at once, over the same files store the same doctor.
+        """
         changed = False
-        showed_rating = seen.rating is not None or seen.review_count is not None
-        if showed_rating and _captured_later(seen, target):
-            target["rating"], target["review_count"] = seen.rating, seen.review_count
+        showed = seen.rating is not None or seen.review_count is not None
+        no_facts = target["rating"] is None and target["review_count"] is None
+        ours = _facts_key(target["facts_captured_at"], target["review_count"], target["rating"])
+        if showed and (
+            no_facts or _facts_key(seen.captured_at, seen.review_count, seen.rating) > ours
+        ):
+            target["review_count"], target["rating"] = seen.review_count, seen.rating
             target["facts_captured_at"] = seen.captured_at
-            for name, limit in _DOCTOR_TEXT.items():
-                if getattr(seen, name):
-                    target[name] = getattr(seen, name)[:limit]
-            return True
+            changed = True
         for name, limit in _DOCTOR_TEXT.items():
-            if not target[name] and getattr(seen, name):
-                target[name] = getattr(seen, name)[:limit]
+            value, current = getattr(seen, name)[:limit], target[name]
+            if (len(value), value) > (len(current), current):
+                target[name] = value
                 changed = True
         return changed
 
 
-def _captured_later(seen, target: dict) -> bool:
-    """Whether a byline's page is newer than the one the doctor's facts come from.
+def _facts_key(captured, review_count, rating) -> tuple:
+    """How recent a doctor's facts are, as a sort key (bigger is newer).
 
-    Undated facts (imported before capture dates were kept, or from an export without
-    them) lose to dated ones. Between two pages of the same second (files copied
-    together carry their copy's time, not their pages') or two undated, the larger review
-    count is the newer, as review counts only grow.
+    Dated facts beat undated ones (imported before capture dates were kept, or from an
+    export without them). Pages captured in the same second (files copied together carry
+    their copy's time, not their pages') and undated ones are told apart by their review
+    counts, which only grow, then by rating, then by the exact time: a total order, so
+    the fold never depends on the order bylines come in.
     """
-    if target["rating"] is None and target["review_count"] is None:
-        return True
-    ours, theirs = target["facts_captured_at"], seen.captured_at
-    if ours is not None and theirs is not None:
-        ours, theirs = ours.replace(microsecond=0), theirs.replace(microsecond=0)
-        if ours != theirs:
-            return theirs > ours
-    if (ours is None) != (theirs is None):
-        return theirs is not None
-    return (seen.review_count or 0) > (target["review_count"] or 0)
+    dated = captured is not None
+    second = captured.replace(microsecond=0) if dated else _NEVER
+    count = review_count if review_count is not None else -1
+    stars = rating if rating is not None else -1
+    return (dated, second, count, stars, captured if dated else _NEVER)
+
+
+_NEVER = datetime.min.replace(tzinfo=UTC)

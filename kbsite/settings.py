@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "kbsite.security.SecurityHeadersMiddleware",
     "kbsite.middleware.OddQueryMiddleware",
+    # Before anything that may read the database: it picks the database a request reads.
+    "kbsite.routers.ReplicaReadMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages and feeds, compressed when the client accepts it (a thread page shrinks from
     # 30 KB to 8). Static files are WhiteNoise's, compressed ahead of time. Django adds
@@ -125,12 +127,31 @@ else:
     folder = Path(os.environ.get("EMBEDDED_DB_DIR") or BASE_DIR / ".pgdata")
     DATABASES = {"default": embedded_database(folder)}
 
+# Streaming replicas of the primary, comma-separated URLs: public pages read from them
+# (kbsite/routers.py); writes, the admin, imports and transactions stay on the primary.
+# Aliases "replica", "replica_2", ...; never migrated, and mirrors of the primary in tests.
+REPLICA_DATABASES = []
+for _n, _url in enumerate(env_list("DATABASE_REPLICA_URL"), start=1):
+    _alias = "replica" if _n == 1 else f"replica_{_n}"
+    DATABASES[_alias] = dj_database_url.parse(_url, conn_max_age=60, conn_health_checks=True)
+    DATABASES[_alias].setdefault("OPTIONS", {})["connect_timeout"] = 2
+    DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
+    REPLICA_DATABASES.append(_alias)
+DATABASE_ROUTERS = ["kbsite.routers.ReplicaRouter"] if REPLICA_DATABASES else []
+# Seconds a visitor who just wrote (a POST, or any request that wrote) reads the primary.
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "10"))
+
 # The web processes bound every query (kbsite/wsgi.py sets this): a runaway query is
 # cancelled and its page answered 503 (kbsite.middleware) instead of holding a worker.
 # Commands (imports, migrations) run without a bound.
 if os.environ.get("DB_STATEMENT_TIMEOUT_MS"):
     _timeout = int(os.environ["DB_STATEMENT_TIMEOUT_MS"])
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={_timeout}"
+    for _database in DATABASES.values():
+        _database.setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={_timeout}"
+
+# Sessions live in PostgreSQL (the primary: kbsite/routers.py never sends them to a
+# replica), so any app server behind a load balancer reads any visitor's session.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -139,7 +160,8 @@ if os.environ.get("REDIS_URL"):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": "kbsite",
+            # Several sites (or test runs) may share one Redis: each its own prefix.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "kbsite"),
             # A Redis that stops answering must not hold pages up: past these, the page
             # is built uncached (kbsite/pagecache.py).
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},

@@ -25,7 +25,7 @@ from answers.services import answers_staff_save
 from kbsite.admin_utils import TopValuesFilter, admin_link, merge_action_response
 from kbsite.curation import history_log
 from questions.curation import THROUGH, questions_set_published, tag_merge
-from questions.importing.session import IMPORT_LOCK_HELD_PARAMS, IMPORT_LOCK_HELD_SQL
+from questions.importing.session import RUN_LOCK_HELD_PARAMS, RUN_LOCK_HELD_SQL
 from questions.models import (
     ImportRecord,
     ImportRun,
@@ -56,9 +56,7 @@ TITLE_CHARS = 70
 # How many recent runs the "import run" filters offer; older ones work by URL (?run=<id>).
 RECENT_RUNS = 15
 
-IMPORT_RUNNING = RawSQL(
-    IMPORT_LOCK_HELD_SQL, IMPORT_LOCK_HELD_PARAMS, output_field=models.BooleanField()
-)
+IMPORT_RUNNING = RawSQL(RUN_LOCK_HELD_SQL, RUN_LOCK_HELD_PARAMS, output_field=models.BooleanField())
 
 
 def format_duration(seconds: float | None) -> str:

@@ -21,7 +21,7 @@ from django.db import connection
 from django.urls import reverse
 
 from answers.models import Answer, Doctor
-from questions.importing.session import IMPORT_LOCK_KEY
+from questions.importing.session import RUN_LOCK_CLASS
 from questions.models import ImportRecord, ImportRun, Question
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,20 +121,18 @@ def unfinished_run(db):
     return run
 
 
-def test_an_unfinished_run_without_the_import_lock_shows_as_interrupted(
-    admin_client, unfinished_run
-):
+def test_an_unfinished_run_without_its_lock_shows_as_interrupted(admin_client, unfinished_run):
     html = admin_client.get(reverse("admin:questions_importrun_changelist")).content.decode()
 
     assert '<td class="field-state">interrupted</td>' in html
 
 
-def test_an_unfinished_run_holding_the_import_lock_shows_as_running(admin_client, unfinished_run):
-    # Another session holds the lock, as a live import process would.
+def test_an_unfinished_run_holding_its_lock_shows_as_running(admin_client, unfinished_run):
+    # Another session holds the run's lock, as its live import process would.
     other = connection.copy()
     try:
         with other.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [IMPORT_LOCK_KEY])
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [RUN_LOCK_CLASS, unfinished_run.pk])
         html = admin_client.get(reverse("admin:questions_importrun_changelist")).content.decode()
     finally:
         other.close()

@@ -11,9 +11,10 @@
   fails alone with `PATH:LINE: reason`. A batch is then written in one transaction; if
   the database refuses it, the batch is retried one file at a time so that only the file
   at fault fails.
-- One import at a time. A PostgreSQL advisory lock serialises runs, so two operators
-  importing the same files at once get no duplicates and no crash: the second run waits,
-  then finds the files unchanged.
+- Any number at a time. Runs on one machine or several, on the same files or on
+  `--shard K/N` slices of one corpus, never duplicate a thread, a doctor or a tag and
+  never deadlock: the unique constraints decide who stores a thread first, and a batch
+  that lost such a race is retried, finding those threads stored (`store`).
 
 How it stays fast: files are streamed in batches of BATCH_SIZE; each batch costs a fixed
 number of queries (COPY and set-based inserts and updates); doctors and the tagging
@@ -30,7 +31,8 @@ The package, in the order an imported file moves through it:
 - `formats`, with `scraped` and `jsonl`: bytes to one ThreadData (`threads`).
 - `vectors`: a new thread's search vector, built beside the writes.
 - `store`: the batched, set-based writes.
-- `session`: the import lock, the commit mode and the planner statistics.
+- `session`: the run's lock, the commit mode and the planner statistics.
+- `shards`: which files a `--shard K/N` run takes.
 - `results`: what each item and the run come to.
 """
 
@@ -61,7 +63,8 @@ from .pipeline import (
     to_payload,
 )
 from .results import ImportSummary, ItemResult, Outcome, failed, stored, unchanged
-from .session import PlannerStatistics, locked_fast_commit, runs_mark_interrupted
+from .session import PlannerStatistics, import_session
+from .shards import Shard
 from .sources import ImportPathError, Item, ItemError, PathStream, check_paths, iter_items
 from .store import ThreadStore, existing_rows
 
@@ -70,6 +73,7 @@ __all__ = [
     "ImportSummary",
     "ItemResult",
     "Outcome",
+    "Shard",
     "check_paths",
     "threads_import",
 ]
@@ -194,23 +198,19 @@ def threads_import(
     dry_run: bool = False,
     arguments: list[str] | None = None,
     on_result: Callable[[ItemResult], None] | None = None,
-    on_wait: Callable[[], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     batch_size: int = BATCH_SIZE,
     workers: int | None = None,
+    shard: Shard | None = None,
 ) -> ImportSummary:
-    """Import every thread under `paths`; see the module docstring for the guarantees."""
-    files = PathStream(paths)
+    """Import every thread under `paths` (those of `shard` only, if given); see the
+    module docstring for the guarantees."""
+    files = PathStream(paths, shard=shard)
     total = files.count()
     if on_start:
         on_start(total)
     started = time.monotonic()
-    with locked_fast_commit(dry_run, on_wait):
-        run = None
-        if not dry_run:
-            # Holding the lock: any run still unfinished died with its process.
-            runs_mark_interrupted()
-            run = ImportRun.objects.create(arguments=arguments or list(paths))
+    with import_session(dry_run, arguments or list(paths)) as run:
         importer = ThreadImporter(dry_run=dry_run, run=run)
         statistics = PlannerStatistics(active=not dry_run)
         summary = ImportSummary(run_id=run.pk if run else None)

@@ -100,12 +100,22 @@ class PathStream:
     (and so may overlap) are the paths seen kept, to skip the duplicates.
     """
 
-    def __init__(self, paths: Iterable[str]):
+    def __init__(self, paths: Iterable[str], shard=None):
         self.paths = list(paths)
+        self.shard = shard  # a questions.importing.shards.Shard: only its files
         self.duplicates = 0
         check_paths(self.paths)
 
     def __iter__(self) -> Iterator[str | Path]:
+        if self.shard is None:
+            yield from self._all()
+            return
+        for path in self._all():
+            # A JSON Lines file is split by line, as it is read (iter_items).
+            if str(path).endswith(".jsonl") or self.shard.takes(str(path)):
+                yield path
+
+    def _all(self) -> Iterator[str | Path]:
         if len(self.paths) == 1:
             yield from _expand(self.paths[0])
             return
@@ -121,17 +131,19 @@ class PathStream:
 
     def count(self) -> int:
         """How many files there are (a second walk, for progress bars)."""
-        return sum(1 for _ in PathStream(self.paths))
+        return sum(1 for _ in PathStream(self.paths, self.shard))
 
 
 def iter_items(paths: Iterable[str | Path]) -> Iterator[Item]:
     """Read each file (or each line of a .jsonl file) once, in order, never all at once."""
+    shard = getattr(paths, "shard", None)
     for path in paths:
         name = str(path)
         base = os.path.basename(name)
         try:
             if name.endswith(".jsonl"):
-                yield from _iter_jsonl(Path(name))
+                items = _iter_jsonl(Path(name))
+                yield from (i for i in items if shard is None or shard.takes(i.path))
                 continue
             # One open and an fstat: this loop runs 100,000 times on a re-import.
             with open(name, "rb") as handle:

@@ -21,7 +21,7 @@ from questions.models import Procedure, Question, TaggedArea, TaggedProcedure, T
 from questions.services import threads_changed
 from questions.tagging import KeywordIndex, questions_apply_auto_tags
 
-from .results import Changes, ItemResult, Outcome, failed, stored
+from .results import Changes, ItemResult, Outcome, failed, stored, unchanged
 from .sources import Item
 from .threads import AnswerData, ThreadData, capture_time, match_tags
 from .vectors import NEW_QUESTION_VECTOR, search_texts
@@ -53,6 +53,24 @@ _QUESTION_UPDATE_FIELDS = [
 ]
 
 
+# What a batch can lose to another import running at the same time, and win on a retry:
+# the same thread stored first (the unique source key), or rows this batch needed locked
+# in an order PostgreSQL had to break (a deadlock; row locks are taken in one order,
+# doctors then questions, each by key or id, so this is rare).
+_RACE_CONSTRAINTS = {"question_unique_source_key", "doctor_unique_identity"}
+_RACE_CODES = {"40P01", "40001"}  # deadlock_detected, serialization_failure
+RACE_RETRIES = 5
+
+
+def _lost_race(exc: DatabaseError) -> bool:
+    cause = exc.__cause__
+    code = getattr(cause, "pgcode", None)
+    if code in _RACE_CODES:
+        return True
+    diag = getattr(cause, "diag", None)
+    return code == "23505" and getattr(diag, "constraint_name", None) in _RACE_CONSTRAINTS
+
+
 def existing_rows(keys: set[str]) -> dict[str, dict]:
     """The stored questions with these source keys, by key: what an import compares."""
     if not keys:
@@ -77,6 +95,23 @@ def _latest_per_page(pending):
     return latest, superseded
 
 
+def _doctor_blocks(threads) -> list:
+    return [a.doctor for t in threads for a in t.answers if a.doctor and a.doctor.name]
+
+
+def _settle_unchanged(pending, known, results):
+    """Record the items whose stored thread already has their content as unchanged;
+    return the others."""
+    left = []
+    for index, item in pending:
+        row = known.get(item.source_key)
+        if row and row["content_hash"] == item.content_hash:
+            results[index] = unchanged(item, row["id"])
+        else:
+            left.append((index, item))
+    return left
+
+
 class ThreadStore:
     """Writes parsed threads for one import run; caches doctors and tags for the run."""
 
@@ -95,32 +130,64 @@ class ThreadStore:
 
         `known` maps source keys to existing_rows() rows, and learns what is written.
         """
-        try:
-            with transaction.atomic():
-                return self._store(pending, known)
-        except DatabaseError:
-            # The database refused something in this batch; find the file at fault by
-            # storing one file at a time, each in its own transaction.
-            self.doctors.reload()
-        results = {}
+        results: dict[int, ItemResult] = {}
+        now = timezone.now()
+        self._date(pending, now)  # first: the doctors' facts are dated by their pages
+        doctor_ids = self._resolve_doctors(pending)
+        for _attempt in range(RACE_RETRIES):
+            try:
+                with transaction.atomic():
+                    results.update(self._store(pending, known, doctor_ids, now))
+                return results
+            except DatabaseError as exc:
+                self.doctors.reload()
+                if not _lost_race(exc):
+                    break
+            # Another import stored some of these threads first: look again. What it
+            # stored from the same file is unchanged now, the rest is written on retry.
+            known.update(existing_rows({item.source_key for _, item in pending}))
+            pending = _settle_unchanged(pending, known, results)
+            if not pending:
+                return results
+        # The database refused something in this batch; find the file at fault by
+        # storing one file at a time, each in its own transaction.
         for index, item in pending:
             try:
                 with transaction.atomic():
                     known.update(existing_rows({item.source_key}))
-                    results.update(self._store([(index, item)], known))
+                    results.update(self._store([(index, item)], known, None, now))
             except DatabaseError as exc:
                 self.doctors.reload()
                 message = str(exc).strip().splitlines()[0]
                 results[index] = failed(item, None, f"database refused it: {message}")
         return results
 
-    def _store(self, pending, known) -> dict[int, ItemResult]:
+    def _resolve_doctors(self, pending) -> dict[int, int] | None:
+        """Find or create the batch's doctors, in a transaction of their own.
+
+        Committed before the batch's threads: doctors are shared by thousands of threads,
+        and created or refreshed inside the batch's transaction they stayed locked while
+        it wrote, so concurrent imports took turns. A batch that then fails leaves its
+        new doctors without answers: in no public list, and reused by the next import.
+        None when the database refused them: the batch then resolves its own, inside.
+        """
+        latest, _ = _latest_per_page(pending)
+        blocks = _doctor_blocks(item.thread for _, item in latest.values())
+        for _attempt in range(RACE_RETRIES):
+            try:
+                with transaction.atomic():
+                    return self.doctors.resolve(blocks)
+            except DatabaseError as exc:
+                self.doctors.reload()
+                if not _lost_race(exc):
+                    break
+        return None
+
+    def _store(self, pending, known, doctor_ids, now) -> dict[int, ItemResult]:
         latest, superseded = _latest_per_page(pending)
         threads = [item.thread for _, item in latest.values()]
-        now = timezone.now()
-        self._date(latest.values(), now)
-        doctor_blocks = [a.doctor for t in threads for a in t.answers if a.doctor and a.doctor.name]
-        doctor_ids = self.doctors.resolve(doctor_blocks)
+        if doctor_ids is None:
+            doctor_ids = self.doctors.resolve(_doctor_blocks(threads))
         tags = {thread.source_key: self._tag_ids(thread) for thread in threads}
         changes: defaultdict[int, Changes] = defaultdict(Changes)  # of updated threads
         new_rows, updated = self._question_rows(
@@ -186,9 +253,12 @@ class ThreadStore:
 
     def _question_rows(self, threads, known, doctor_ids, tags, *, changes, now) -> tuple:
         """Rows to insert for new threads, and stored questions updated from their files."""
-        stored_questions = Question.objects.in_bulk(
-            [known[t.source_key]["id"] for t in threads if t.source_key in known]
-        )
+        # Locked, in id order: another import updating some of the same threads waits
+        # here for this batch, and two never wait for each other.
+        ids = [known[t.source_key]["id"] for t in threads if t.source_key in known]
+        stored_questions = {
+            q.id: q for q in Question.objects.filter(id__in=ids).order_by("id").select_for_update()
+        }
         new_rows, updated = [], []
         for thread in threads:
             row = known.get(thread.source_key)

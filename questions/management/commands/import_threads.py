@@ -10,7 +10,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from questions.importing import ImportPathError, Outcome, threads_import
+from questions.importing import ImportPathError, Outcome, Shard, threads_import
 from questions.models import Question
 
 # Below this many files a progress bar is noise.
@@ -31,8 +31,18 @@ class Command(BaseCommand):
             help="Do nothing when the database already holds threads (used by `make run`).",
         )
         parser.add_argument("--batch-size", type=int, default=500, help="Files per transaction.")
+        parser.add_argument(
+            "--shard",
+            metavar="K/N",
+            help="Import only the K-th of N slices of the files (by a stable hash of each "
+            "file name), so that N runs, on one machine or several, share a corpus.",
+        )
 
-    def handle(self, *args, paths, dry_run, if_empty, batch_size, verbosity, **options):
+    def handle(self, *args, paths, dry_run, if_empty, batch_size, shard, verbosity, **options):
+        try:
+            shard = Shard.parse(shard) if shard else None
+        except ValueError as exc:
+            raise CommandError(f"--shard {exc}", returncode=2) from exc
         if if_empty and Question.objects.exists():
             if verbosity:
                 self.stdout.write("The database already holds threads; nothing imported.")
@@ -60,18 +70,15 @@ class Command(BaseCommand):
             elif verbosity >= 2:
                 self.stdout.write(result.report())
 
-        def on_wait():
-            self.stderr.write("Another import is running; waiting for it to finish...")
-
         try:
             summary = threads_import(
                 paths=list(paths),
                 dry_run=dry_run,
                 arguments=sys.argv[2:] if sys.argv[1:2] == ["import_threads"] else list(paths),
                 on_result=on_result,
-                on_wait=on_wait,
                 on_start=on_start,
                 batch_size=batch_size,
+                shard=shard,
             )
         except ImportPathError as exc:
             raise CommandError(str(exc), returncode=2) from exc
