@@ -8,20 +8,11 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from tests.test_import_threads import NEW_ANSWER
+
 pytestmark = pytest.mark.django_db
 
 SAMPLE_000 = "000_bd6cf83177b9ec6f.txt"
-NEW_ANSWER = """Botox wears off
-
-{{ voteCount >= 0 ? '+' + (voteCount + 1) : (voteCount + 1) }}
-
-It will wear off within three months. Be patient.
-
-Jane Q. Doe, MD
-Austin Dermatologist
-5.0 out of 5 stars 3 reviews
-
-"""
 
 
 def run_import(*paths, **options) -> tuple[int, str, str]:

@@ -66,7 +66,7 @@ from .results import ImportSummary, ItemResult, Outcome, failed, stored, unchang
 from .session import PlannerStatistics, import_session
 from .shards import Shard
 from .sources import ImportPathError, Item, ItemError, PathStream, check_paths, iter_items
-from .store import ThreadStore, existing_rows
+from .store import ThreadStore, existing_rows, settle_unchanged
 
 __all__ = [
     "ImportPathError",
@@ -154,13 +154,7 @@ class ThreadImporter:
         # Asked again now: earlier batches may have stored some of these pages meanwhile,
         # and title-keyed files only learn their key once parsed.
         known = existing_rows({item.source_key for _, item in pending})
-        still_pending = []
-        for index, item in pending:
-            row = known.get(item.source_key)
-            if row and row["content_hash"] == item.content_hash:
-                results[index] = unchanged(item, row["id"])
-            else:
-                still_pending.append((index, item))
+        still_pending = settle_unchanged(pending, known, results)
         if self.dry_run:
             for index, item in still_pending:
                 outcome = Outcome.UPDATED if item.source_key in known else Outcome.CREATED

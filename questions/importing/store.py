@@ -99,7 +99,7 @@ def _doctor_blocks(threads) -> list:
     return [a.doctor for t in threads for a in t.answers if a.doctor and a.doctor.name]
 
 
-def _settle_unchanged(pending, known, results):
+def settle_unchanged(pending, known, results):
     """Record the items whose stored thread already has their content as unchanged;
     return the others."""
     left = []
@@ -146,7 +146,7 @@ class ThreadStore:
             # Another import stored some of these threads first: look again. What it
             # stored from the same file is unchanged now, the rest is written on retry.
             known.update(existing_rows({item.source_key for _, item in pending}))
-            pending = _settle_unchanged(pending, known, results)
+            pending = settle_unchanged(pending, known, results)
             if not pending:
                 return results
         # The database refused something in this batch; find the file at fault by
