@@ -112,13 +112,15 @@ def find_threads(filters, by_slug) -> Found:
         rows = _list_rows(q).published().alias(listed=listed).filter(listed=True)
         rows = rows.sorted_by(sort)
     else:
+        # A broad filter: walk the sort's index. The tags are given by id, not by slug:
+        # the planner then knows from its statistics how many threads carry the tag (a
+        # join through the slug made it guess the average tag, sort all 24,629 threads
+        # of the busiest procedure and take 129 ms instead of 10).
         rows = (
             _list_rows(q)
             .published()
-            .browse(
-                **{key: filters[key] for key in ("procedure", "areas", "specialty", "named")},
-                sort=sort,
-            )
+            .browse(**{key: filters[key] for key in ("specialty", "named")}, sort=sort)
+            .tagged_with(procedure_id=procedure.pk if procedure else None, area_ids=area_ids)
         )
     return Found(counts, capped, rows, min(len(hits), SORTED_ROWS), q, SEARCH_CANDIDATES, "")
 

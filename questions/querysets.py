@@ -107,6 +107,19 @@ class QuestionQuerySet(models.QuerySet):
         )
         return self.filter(pk__in=tagged_all)
 
+    def tagged_with(self, *, procedure_id=None, area_ids=()):
+        """Threads carrying this procedure and every one of these areas, given by id."""
+        questions = self
+        if procedure_id is not None:
+            questions = questions.filter(tagged_procedures__tag_id=procedure_id)
+        for area_id in area_ids:
+            questions = questions.filter(
+                pk__in=self._tagged_models()[1]
+                .objects.filter(tag_id=area_id)
+                .values("content_object")
+            )
+        return questions
+
     def with_procedure(self, slug):
         return self.filter(tagged_procedures__tag__slug=slug)
 
