@@ -173,26 +173,6 @@ def test_every_feed_names_its_author_the_site(client, settings):
         assert feed.find(f"{atom}author/{atom}uri").text == "http://testserver/", url
 
 
-def test_make_serve_refuses_to_start_without_a_site_url():
-    import os
-    import subprocess
-    from pathlib import Path
-
-    env = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "MAKEFLAGS"}}
-    env["SECRET_KEY"] = "test-only-not-secret"
-    result = subprocess.run(
-        ["make", "--no-print-directory", "serve"],
-        cwd=Path(__file__).resolve().parent.parent,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode != 0
-    assert "SITE_URL is not set" in result.stderr
-    assert "gunicorn" not in result.stdout
-
-
 def test_a_site_url_with_a_path_is_refused_at_start():
     import os
     import subprocess

@@ -106,8 +106,11 @@ def test_the_production_server_stays_up_and_says_503_while_the_database_hangs(
     assert '"GET /readyz HTTP/1.1" 503' in output
 
 
-def test_make_serve_refuses_to_start_without_a_secret_key():
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "MAKEFLAGS"}}
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "SITE_URL"])
+def test_make_serve_refuses_to_start_without_a_secret_key_or_a_site_url(missing):
+    env = {k: v for k, v in os.environ.items() if k != "MAKEFLAGS"}
+    env |= {"SECRET_KEY": "test-only-not-secret", "SITE_URL": "https://answers.example.org"}
+    del env[missing]
     result = subprocess.run(
         ["make", "--no-print-directory", "serve"],
         cwd=ROOT,
@@ -117,7 +120,7 @@ def test_make_serve_refuses_to_start_without_a_secret_key():
         timeout=60,
     )
     assert result.returncode != 0
-    assert "SECRET_KEY is not set" in result.stderr
+    assert f"{missing} is not set" in result.stderr
     assert "gunicorn" not in result.stdout  # it stopped before doing anything
 
 
