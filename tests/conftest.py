@@ -1,6 +1,7 @@
 """Shared fixtures: the seed files and the paths the tests read."""
 
 import importlib
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,12 @@ THREADS = ROOT / "fixtures" / "threads"
 @pytest.fixture
 def seed_dir() -> Path:
     return THREADS
+
+
+@pytest.fixture
+def workdir(tmp_path, seed_dir):
+    """A writable copy of the five sample threads."""
+    return shutil.copytree(seed_dir, tmp_path / "threads")
 
 
 @pytest.fixture(scope="session")

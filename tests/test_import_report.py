@@ -1,35 +1,13 @@
 """What `import_threads` tells the operator: one line per file at -v 2, and a summary that
 names the incomplete files."""
 
-import shutil
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
 
-from tests.test_import_threads import NEW_ANSWER
+from tests.test_import_threads import NEW_ANSWER, SAMPLE_000, run_import
 
 pytestmark = pytest.mark.django_db
-
-SAMPLE_000 = "000_bd6cf83177b9ec6f.txt"
-
-
-def run_import(*paths, **options) -> tuple[int, str, str]:
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("import_threads", *map(str, paths), stdout=out, stderr=err, **options)
-        status = 0
-    except CommandError as exc:
-        status = exc.returncode
-    return status, out.getvalue(), err.getvalue()
-
-
-@pytest.fixture
-def workdir(tmp_path, seed_dir):
-    target = tmp_path / "threads"
-    shutil.copytree(seed_dir, target)
-    return target
 
 
 def cut_off(workdir: Path, name: str) -> Path:

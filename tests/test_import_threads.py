@@ -34,14 +34,6 @@ def run_import(*paths, **options):
     return status, out.getvalue(), err.getvalue()
 
 
-@pytest.fixture
-def workdir(tmp_path, seed_dir):
-    """A writable copy of the five sample threads."""
-    target = tmp_path / "threads"
-    shutil.copytree(seed_dir, target)
-    return target
-
-
 def write(folder: Path, name: str, content, binary=False) -> Path:
     path = folder / name
     path.write_bytes(content) if binary else path.write_text(content, encoding="utf-8")
